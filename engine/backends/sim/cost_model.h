@@ -1,0 +1,97 @@
+// CostModel: the numbers the simulated servers charge, with the measurement behind each.
+//
+// Defaults come from the figures measured on this 2-core machine against real Redis 7 and
+// PostgreSQL 15 (issue "The simulator and the five strategies", table "Measured on this
+// machine"); the derivation of each is beside it. A scenario overrides any field under
+// [backends.redis], [backends.postgres], [backends.kafka]; `likesim calibrate` (issue 3) will
+// write these from fresh measurements.
+#pragma once
+
+#include <cstdint>
+
+namespace likesim::sim {
+
+enum class ServiceDistribution : std::uint8_t {
+  deterministic,  // every operation costs exactly its mean
+  exponential,    // exponential around the mean (M/M/1-style queues)
+};
+
+struct RedisCosts {
+  int nodes = 1;  // cluster masters; keys are placed by hash slot
+  // One client request's round trip on loopback without server work: 31 µs measured round trip
+  // minus ~12 µs of server time.
+  double rtt_us = 19.0;
+  // Per request (read + parse + write syscalls), paid once per single call, pipeline or MGET:
+  // no pipelining, 49 k req/s used 0.6 core => ~12 µs per request; minus the command itself.
+  double request_us = 11.2;
+  // Per O(1) command (GET/SET/INCRBY/DEL/SISMEMBER): pipeline 16 reached 780 k/s on one core
+  // => 1.28 µs per command including request_us/16 = 0.7 µs.
+  double command_us = 0.58;
+  // SADD/SREM on a large set: 559 k/s pipelined => 1.79 µs - 0.7 µs.
+  double set_command_us = 1.1;
+  // MGET of n keys costs mget_base_us + n * mget_per_key_us: MGET 10 at 390 k/s => 2.56 µs.
+  double mget_base_us = 0.6;
+  double mget_per_key_us = 0.13;
+  // A Lua script (SADD + INCR, EVALSHA): 308 k/s pipelined => 3.25 µs - 0.7 µs.
+  double script_us = 2.5;
+  // BF.ADD / BF.EXISTS with k hashes: a small script over k SETBIT/GETBIT.
+  double bloom_us = 2.0;
+  // appendfsync always: +0.28 ms per write, serialised on the node's thread.
+  double fsync_always_us = 280.0;
+  enum class Appendfsync : std::uint8_t { no, everysec, always } appendfsync = Appendfsync::everysec;
+  // A client-side timeout: the command is answered `timeout` (it may still run later).
+  double timeout_ms = 1000.0;
+  ServiceDistribution distribution = ServiceDistribution::deterministic;
+};
+
+struct PostgresCosts {
+  // Backend connections in the application's pool (all app servers together); statements
+  // queue for a connection, and a wait longer than pool_timeout_ms is rejected unsent.
+  int pool_size = 64;
+  double pool_timeout_ms = 1000.0;
+  // CPU cores the server's backends share.
+  int cpu_cores = 2;
+  double rtt_us = 20.0;
+  // Per-statement CPU: UPDATE of one hot row with synchronous_commit off, one client, ran at
+  // 22 k tx/s => 45 µs per transaction = rtt + statement + commit CPU.
+  double statement_us = 20.0;            // exists / counter_read / counter_add / offset guard
+  double insert_us = 30.0;               // insert / delete of a like row (index maintenance)
+  double commit_cpu_us = 5.0;
+  // COUNT(*) of one post: 4.7 ms for 100 k rows, 49 ms for 1 M => 47 ns per row.
+  double count_base_us = 20.0;
+  double count_per_row_ns = 47.0;
+  // Commit with synchronous_commit = on waits for a WAL flush. Group commit: every commit
+  // waiting when a flush starts is made durable by it. Hot row, 1 client, sync on: 0.33 ms per
+  // transaction => flush ~ 0.33 ms - 45 µs.
+  double wal_flush_us = 285.0;
+  bool synchronous_commit = true;
+  // Handing a contended row lock to the next waiter (wake-up, re-check of the updated tuple):
+  // hot row with 8 and 32 clients lost throughput against 1 client (3,059 -> 2,169 -> 1,278
+  // tx/s, sync on), ~15 µs per queued waiter charged to the lock holder.
+  double lock_handoff_us = 15.0;
+  ServiceDistribution distribution = ServiceDistribution::deterministic;
+};
+
+struct KafkaCosts {
+  int partitions = 12;
+  // Producer: a record is sent when its batch fills or linger expires; the append is
+  // acknowledged after the broker writes the batch.
+  double linger_ms = 5.0;
+  int batch_records = 1000;
+  double broker_append_us = 50.0;   // per produce request (one batch)
+  double broker_record_us = 0.5;    // per record in it
+  double rtt_us = 20.0;
+  // Consumers: a poll returns up to max_poll_records, waiting up to poll_timeout_ms for data.
+  int max_poll_records = 500;
+  double poll_timeout_ms = 100.0;
+  double fetch_us = 50.0;           // per poll that returns data
+  double commit_us = 100.0;         // offset commit round trip
+};
+
+struct CostModel {
+  RedisCosts redis;
+  PostgresCosts postgres;
+  KafkaCosts kafka;
+};
+
+}  // namespace likesim::sim

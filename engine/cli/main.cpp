@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("likesim: under construction"); return 1; }

@@ -1,0 +1,58 @@
+// Scenario: everything one run needs, as loaded from a TOML file (scenario_loader.h).
+//
+//   name = "celebrity"           seed = 42          duration_s = 180
+//   [workload] ...               [backends.redis] ...   [strategy.sharded_counter] ...
+//   [[fault]] at_s = 60  kind = "app_server_crash"  strategy = "write_buffered"  target = 0
+//   [slo] like_p99_ms = 200  count_p99_ms = 50  staleness_p99_ms = 5000  lost_likes = 0
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/backends/sim/cost_model.h"
+#include "strategies/strategy_config.h"
+#include "workloads/workload_config.h"
+
+namespace likesim {
+
+enum class FaultKind : std::uint8_t { app_server_crash, consumer_crash };
+
+struct FaultSpec {
+  double at_s = 0;
+  FaultKind kind = FaultKind::app_server_crash;
+  std::string strategy;  // a strategy's name; empty = every strategy that has the component
+  int target = 0;        // app server or consumer index
+};
+
+// One service-level objective: `metric` must be <= `limit`.
+struct SloSpec {
+  std::string name;    // the scenario key, e.g. "like_p99_ms"
+  double limit = 0;
+};
+
+struct Scenario {
+  std::string file;  // where it was loaded from, for messages
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  double duration_s = 60;
+  double warmup_s = 0;        // excluded from latency figures and SLOs
+  double drain_timeout_s = 60;  // the drain must finish within this much simulated time
+  double interval_ms = 100;   // time-series resolution
+  WorkloadConfig workload;
+  sim::CostModel costs;
+  std::vector<StrategyConfig> strategies;  // in file order
+  std::vector<FaultSpec> faults;
+  std::vector<SloSpec> slos;
+};
+
+// The SLO metrics a scenario may name, with what they measure.
+//   like_p99_ms, like_p999_ms, count_p99_ms, status_p99_ms   latency from intended send time
+//   staleness_p99_ms                                          of count reads
+//   drift_abs_max                                             |reported - true| over all reads
+//   lost_likes, double_counts, dedup_violations               from the final check
+//   error_rate                                                failed / all operations
+bool is_known_slo(const std::string& name);
+
+}  // namespace likesim

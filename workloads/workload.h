@@ -1,0 +1,33 @@
+// Workload: the open-loop request stream of a run, in intended-send-time order.
+//
+// Deterministic from (config, seed): the same seed gives the same requests in both worlds, so
+// the simulated and the real run can be compared request for request.
+//
+//   auto w = make_workload(config, seed, duration);
+//   Request r;
+//   while (w->next(r)) issue(r);          // r.intended is non-decreasing
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "engine/core/sim_time.h"
+#include "engine/model/request.h"
+#include "workloads/workload_config.h"
+
+namespace likesim {
+
+class Workload {
+ public:
+  virtual ~Workload() = default;
+  // The next request, or false when the workload has ended.
+  virtual bool next(Request& out) = 0;
+  // Offered operations per second at time t (for progress lines and the dashboard).
+  virtual double offered_rate_at(Time t) const = 0;
+};
+
+// Requests with intended time in [0, duration).
+std::unique_ptr<Workload> make_workload(const WorkloadConfig& config, std::uint64_t seed,
+                                        Duration duration);
+
+}  // namespace likesim
