@@ -1,0 +1,128 @@
+#include "engine/metrics/latency_histogram.h"
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <cmath>
+
+namespace likesim {
+
+LatencyHistogram::LatencyHistogram() {
+  // As hdr_calculate_bucket_config with unit magnitude 0 (lowest = 1).
+  const std::int64_t largest_single_unit = 2 * static_cast<std::int64_t>(std::pow(10, kSignificantDigits));
+  const int sub_bucket_count_magnitude =
+      static_cast<int>(std::ceil(std::log2(static_cast<double>(largest_single_unit))));
+  sub_bucket_half_count_magnitude_ = std::max(sub_bucket_count_magnitude, 1) - 1;
+  sub_bucket_count_ = std::int64_t{1} << (sub_bucket_half_count_magnitude_ + 1);
+  sub_bucket_half_count_ = sub_bucket_count_ / 2;
+  sub_bucket_mask_ = sub_bucket_count_ - 1;
+  std::int64_t smallest_untrackable = sub_bucket_count_;
+  int buckets = 1;
+  while (smallest_untrackable <= kHighest) {
+    if (smallest_untrackable > INT64_MAX / 2) {
+      ++buckets;
+      break;
+    }
+    smallest_untrackable <<= 1;
+    ++buckets;
+  }
+  counts_.assign(static_cast<std::size_t>((buckets + 1) * sub_bucket_half_count_), 0);
+}
+
+int LatencyHistogram::bucket_index(std::int64_t v) const {
+  const int pow2ceiling = 64 - std::countl_zero(static_cast<std::uint64_t>(v | sub_bucket_mask_));
+  return pow2ceiling - (sub_bucket_half_count_magnitude_ + 1);
+}
+
+std::size_t LatencyHistogram::index_of(std::int64_t v) const {
+  const int b = bucket_index(v);
+  const std::int64_t sub = v >> b;
+  return static_cast<std::size_t>(((static_cast<std::int64_t>(b) + 1) << sub_bucket_half_count_magnitude_) +
+                                  (sub - sub_bucket_half_count_));
+}
+
+std::int64_t LatencyHistogram::value_from_index(std::size_t i) const {
+  std::int64_t bucket = static_cast<std::int64_t>(i >> sub_bucket_half_count_magnitude_) - 1;
+  std::int64_t sub = static_cast<std::int64_t>(i & (sub_bucket_half_count_ - 1)) + sub_bucket_half_count_;
+  if (bucket < 0) {
+    sub -= sub_bucket_half_count_;
+    bucket = 0;
+  }
+  return sub << bucket;
+}
+
+std::int64_t LatencyHistogram::lowest_equivalent(std::int64_t v) const {
+  const int b = bucket_index(v);
+  return (v >> b) << b;
+}
+
+std::int64_t LatencyHistogram::highest_equivalent(std::int64_t v) const {
+  const int b = bucket_index(v);
+  return lowest_equivalent(v) + (std::int64_t{1} << b) - 1;
+}
+
+void LatencyHistogram::record_value(std::int64_t us, std::uint64_t count) {
+  if (us < 0) us = 0;
+  if (us > kHighest) {
+    overflow_ += count;
+    us = kHighest;
+  }
+  counts_[index_of(us)] += count;
+  total_count_ += count;
+  min_ = std::min(min_, us);
+  max_ = std::max(max_, us);
+  sum_ += static_cast<double>(us) * static_cast<double>(count);
+}
+
+void LatencyHistogram::merge(const LatencyHistogram& other) {
+  assert(counts_.size() == other.counts_.size());
+  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+  total_count_ += other.total_count_;
+  overflow_ += other.overflow_;
+  if (other.total_count_) {
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+  }
+  sum_ += other.sum_;
+}
+
+void LatencyHistogram::reset() {
+  std::fill(counts_.begin(), counts_.end(), 0);
+  total_count_ = overflow_ = 0;
+  min_ = INT64_MAX;
+  max_ = 0;
+  sum_ = 0;
+}
+
+double LatencyHistogram::mean() const {
+  return total_count_ ? sum_ / static_cast<double>(total_count_) : 0.0;
+}
+
+std::int64_t LatencyHistogram::value_at_percentile(double p) const {
+  std::int64_t out = 0;
+  percentiles(std::span<const double>(&p, 1), std::span<std::int64_t>(&out, 1));
+  return out;
+}
+
+void LatencyHistogram::percentiles(std::span<const double> ps, std::span<std::int64_t> out) const {
+  assert(ps.size() == out.size());
+  if (total_count_ == 0) {
+    std::fill(out.begin(), out.end(), 0);
+    return;
+  }
+  std::size_t k = 0;
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < counts_.size() && k < ps.size(); ++i) {
+    seen += counts_[i];
+    while (k < ps.size()) {
+      const double p = std::min(ps[k], 100.0);
+      auto needed = static_cast<std::uint64_t>(p / 100.0 * static_cast<double>(total_count_) + 0.5);
+      needed = std::max<std::uint64_t>(needed, 1);
+      if (seen < needed) break;
+      out[k++] = std::min(highest_equivalent(value_from_index(i)), max_);
+    }
+  }
+  while (k < ps.size()) out[k++] = max_;
+}
+
+}  // namespace likesim
