@@ -24,9 +24,12 @@ class Workload {
   virtual bool next(Request& out) = 0;
   // Offered operations per second at time t (for progress lines and the dashboard).
   virtual double offered_rate_at(Time t) const = 0;
+  // The like + unlike share of that rate (what client retries are drawn from).
+  virtual double write_rate_at(Time /*t*/) const { return 0; }
 };
 
-// Requests with intended time in [0, duration).
+// Requests with intended time in [0, duration): a SteadyWorkload, or a CelebrityWorkload when
+// kind = "celebrity" (or celebrity.enabled), wrapped in a RetryInjector when retry_fraction > 0.
 std::unique_ptr<Workload> make_workload(const WorkloadConfig& config, std::uint64_t seed,
                                         Duration duration);
 

@@ -1,2 +1,45 @@
-#include <cstdio>
-int main() { std::puts("likesim: under construction"); return 1; }
+// likesim: compare ways of counting likes, with numbers (DESIGN.md §7).
+#include <cstring>
+#include <iostream>
+#include <string_view>
+
+#include "engine/cli/run_command.h"
+
+namespace {
+
+constexpr const char* kHelp =
+    "likesim: how should a social network count likes? Runs the classic strategies\n"
+    "(COUNT query, single counter, sharded counters, write buffering, async event log)\n"
+    "side by side under viral workloads and reports latency, throughput, backend load,\n"
+    "staleness and exact count drift.\n"
+    "\n"
+    "Usage: likesim COMMAND [options]\n"
+    "\n"
+    "Commands:\n"
+    "  run SCENARIO   simulate a scenario's strategies and compare them\n"
+    "\n"
+    "  likesim COMMAND --help   explains a command's options\n"
+    "\n"
+    "Example:\n"
+    "  likesim run scenarios/celebrity.toml --out report.json\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << kHelp;
+    return 2;
+  }
+  const std::string_view command = argv[1];
+  if (command == "--help" || command == "-h" || command == "help") {
+    std::cout << kHelp;
+    return 0;
+  }
+  if (command == "--version") {
+    std::cout << "likesim 0.1.0 (report schema likesim.report/1)\n";
+    return 0;
+  }
+  if (command == "run") return likesim::run_command(argc - 1, argv + 1);
+  std::cerr << "likesim: unknown command '" << command << "' (try: likesim --help)\n";
+  return 2;
+}

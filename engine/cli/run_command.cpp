@@ -1,0 +1,163 @@
+#include "engine/cli/run_command.h"
+
+#include <boost/program_options.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "engine/cli/progress_printer.h"
+#include "engine/metrics/report_json.h"
+#include "engine/metrics/report_table.h"
+#include "engine/run/scenario_loader.h"
+#include "engine/run/simulated_run.h"
+
+namespace po = boost::program_options;
+
+namespace likesim {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: likesim run SCENARIO.toml [options]\n"
+    "\n"
+    "Runs the scenario's counting strategies side by side against simulated Redis,\n"
+    "PostgreSQL and Kafka, prints one row per strategy and optionally writes the full JSON\n"
+    "report. The same scenario and seed always give the same report.\n"
+    "\n"
+    "Options";
+
+// Keeps only the strategies named in `list` (comma-separated), in scenario order.
+bool select_strategies(Scenario& scenario, const std::string& list, std::string& error) {
+  std::set<std::string> wanted;
+  for (absl::string_view name : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
+    wanted.insert(std::string(absl::StripAsciiWhitespace(name)));
+  }
+  std::vector<StrategyConfig> kept;
+  for (StrategyConfig& c : scenario.strategies) {
+    if (wanted.erase(c.name)) kept.push_back(std::move(c));
+  }
+  if (!wanted.empty()) {
+    std::string known;
+    for (const StrategyConfig& c : scenario.strategies) known += (known.empty() ? "" : ", ") + c.name;
+    error = "--strategies: no strategy named '" + *wanted.begin() + "' in " + scenario.file +
+            " (it has: " + known + ")";
+    return false;
+  }
+  scenario.strategies = std::move(kept);
+  return true;
+}
+
+}  // namespace
+
+int run_command(int argc, char** argv) {
+  std::string scenario_path, out_path, strategies;
+  std::vector<std::string> overrides;
+  std::uint64_t seed = 0;
+  int jobs = 0;
+  po::options_description visible(kUsage);
+  visible.add_options()
+      ("help,h", "show this help")
+      ("out,o", po::value(&out_path)->value_name("FILE"),
+       "write the full JSON report (schema likesim.report/1) to FILE; '-' for stdout")
+      ("seed", po::value(&seed)->value_name("N"), "override the scenario's seed")
+      ("strategies", po::value(&strategies)->value_name("A,B"),
+       "run only these strategies (names from the scenario's [strategy.NAME] tables)")
+      ("set", po::value(&overrides)->composing()->value_name("KEY=VALUE"),
+       "override any scenario value, e.g. --set strategy.sharded_counter.shards=32 "
+       "--set duration_s=30 (repeatable)")
+      ("jobs,j", po::value(&jobs)->value_name("N"),
+       "simulate N strategies at once (default: one per core); the report does not change")
+      ("quiet,q", "no progress line and no table (errors and --out only)")
+      ("fail-on-slo", "exit with status 3 when any strategy misses an SLO");
+  po::options_description hidden;
+  hidden.add_options()("scenario", po::value(&scenario_path));
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    std::cerr << "likesim run: " << e.what() << " (see likesim run --help)\n";
+    return 2;
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\nExample:\n  likesim run scenarios/celebrity.toml --out report.json\n";
+    return 0;
+  }
+  if (scenario_path.empty()) {
+    std::cerr << "likesim run: missing SCENARIO (a .toml file, e.g. scenarios/celebrity.toml)\n";
+    return 2;
+  }
+  if (vm.count("seed")) overrides.push_back("seed=" + std::to_string(seed));
+  if (jobs < 0) {
+    std::cerr << "likesim run: --jobs must be >= 0\n";
+    return 2;
+  }
+
+  absl::StatusOr<Scenario> loaded = load_scenario(scenario_path, overrides);
+  if (!loaded.ok()) {
+    std::cerr << "likesim: " << loaded.status().message() << "\n";
+    return 2;
+  }
+  Scenario scenario = *std::move(loaded);
+  if (!strategies.empty()) {
+    std::string error;
+    if (!select_strategies(scenario, strategies, error)) {
+      std::cerr << "likesim: " << error << "\n";
+      return 2;
+    }
+  }
+  if (scenario.strategies.empty()) {
+    std::cerr << "likesim: " << scenario.file << ": no strategy to run\n";
+    return 2;
+  }
+
+  const bool quiet = vm.count("quiet") > 0;
+  RunProgress progress = make_progress(scenario);
+  RunReport report;
+  try {
+    ProgressPrinter printer(scenario.name, progress, !quiet);
+    report = run_simulated(scenario, RunOptions{jobs}, &progress);
+    printer.finish();
+  } catch (const std::exception& e) {
+    std::cerr << "likesim: run failed: " << e.what() << "\n";
+    return 1;
+  }
+
+  if (!out_path.empty()) {
+    const std::string text = report_json_text(report);
+    if (out_path == "-") {
+      std::cout << text;
+    } else {
+      std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+      out << text;
+      out.close();
+      if (!out) {
+        std::cerr << "likesim: cannot write report '" << out_path << "'\n";
+        return 1;
+      }
+    }
+  }
+  if (!quiet && out_path != "-") {
+    std::cout << report_table(report);
+    if (!out_path.empty()) std::cout << "report: " << out_path << "\n";
+  }
+  if (vm.count("fail-on-slo")) {
+    for (const StrategyReport& s : report.strategies) {
+      for (const SloVerdict& v : s.slo) {
+        if (!v.pass) return 3;
+      }
+    }
+  }
+  return 0;
+}
+
+}  // namespace likesim

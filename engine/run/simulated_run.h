@@ -1,0 +1,25 @@
+// run_simulated: runs every strategy of a scenario in its own simulated world, side by side on
+// `jobs` threads, and assembles the run's report. Each world is single-threaded and seeded
+// from the scenario alone, so the report does not depend on `jobs` or on thread timing.
+//
+//   RunProgress progress = make_progress(scenario);
+//   RunReport report = run_simulated(scenario, {.jobs = 2}, &progress);
+#pragma once
+
+#include "engine/metrics/run_report.h"
+#include "engine/run/run_progress.h"
+#include "engine/run/scenario.h"
+
+namespace likesim {
+
+struct RunOptions {
+  int jobs = 0;  // threads; 0 = one per hardware thread
+};
+
+RunProgress make_progress(const Scenario& scenario);
+
+// Throws std::runtime_error naming the strategy when a simulation fails.
+RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
+                        RunProgress* progress);
+
+}  // namespace likesim

@@ -1,0 +1,228 @@
+#include "engine/run/strategy_simulation.h"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+#include "strategies/strategy_factory.h"
+
+namespace likesim {
+namespace {
+
+// Final-check readers working at once: enough to keep the check short in virtual time, few
+// enough not to swamp the backends the check reads from.
+constexpr std::size_t kFinalCheckers = 32;
+
+int log_consumers_of(const StrategyConfig& c) {
+  if (const auto* k = std::get_if<AsyncLogKnobs>(&c.knobs)) return k->consumers;
+  return 1;
+}
+
+}  // namespace
+
+StrategySimulation::StrategySimulation(const Scenario& scenario, const StrategyConfig& config,
+                                       StrategyProgress* progress)
+    : scenario_(scenario),
+      config_(config),
+      progress_(progress),
+      world_(scenario.costs, mix64(scenario.seed ^ fnv1a("world")), log_consumers_of(config)),
+      series_(from_millis(scenario.interval_ms)),
+      warmup_(from_seconds(scenario.warmup_s)),
+      end_(from_seconds(scenario.duration_s)) {
+  strategy_ = make_strategy(config, world_.context(mix64(scenario.seed ^ fnv1a("strategy"))));
+  workload_ = make_workload(scenario.workload, scenario.seed, end_);
+}
+
+StrategySimulation::~StrategySimulation() = default;
+
+template <class Done>
+bool StrategySimulation::run_until(Done done, Time limit) {
+  Scheduler& s = world_.scheduler();
+  std::uint32_t tick = 0;
+  while (!done()) {
+    if (s.empty() || s.next_time() > limit) return false;
+    s.run_one();
+    if ((++tick & 0xffff) == 0 && progress_) {
+      progress_->simulated_ns.store(s.now().count(), std::memory_order_relaxed);
+    }
+  }
+  if (progress_) progress_->simulated_ns.store(s.now().count(), std::memory_order_relaxed);
+  return true;
+}
+
+StrategyReport StrategySimulation::run() {
+  SimRuntime& rt = world_.runtime();
+  if (progress_) progress_->phase = 1;
+  strategy_->start();
+  rt.spawn(feed());
+  for (const FaultSpec& f : scenario_.faults) {
+    if (f.strategy.empty() || f.strategy == config_.name) rt.spawn(inject_fault(f));
+  }
+  rt.spawn(sample_gauges());
+
+  // The workload, until every request has been answered. Backends answer every request
+  // (timeouts included), so the limit only guards against a strategy that never answers.
+  const Time drain_limit = end_ + from_seconds(scenario_.drain_timeout_s);
+  run_until([&] { return (feeder_done_ && in_flight_ == 0) || rt.first_error(); }, drain_limit);
+  if (rt.first_error()) throw std::runtime_error(describe(rt.first_error()));
+  if (in_flight_ != 0) {
+    throw std::runtime_error(std::to_string(in_flight_) + " requests still unanswered " +
+                             std::to_string(scenario_.drain_timeout_s) +
+                             " s after the workload ended");
+  }
+  series_.finish(world_.scheduler().now());
+  sampling_ = false;
+
+  if (progress_) progress_->phase = 2;
+  rt.spawn(drain());
+  drain_timed_out_ = !run_until([&] { return drained_ || rt.first_error(); }, drain_limit);
+  if (rt.first_error()) throw std::runtime_error(describe(rt.first_error()));
+
+  if (progress_) progress_->phase = 3;
+  posts_ = oracle_.posts();
+  checkers_left_ = std::min(kFinalCheckers, std::max<std::size_t>(posts_.size(), 1));
+  for (std::size_t i = 0; i < checkers_left_; ++i) rt.spawn(check_posts(i, checkers_left_));
+  const bool checked = run_until([&] { return checkers_left_ == 0 || rt.first_error(); },
+                                 world_.scheduler().now() + 3600s);
+  if (rt.first_error()) throw std::runtime_error(describe(rt.first_error()));
+  if (!checked) throw std::runtime_error("the final check did not finish");
+
+  strategy_->stop();
+  return build_report();
+}
+
+Task<void> StrategySimulation::feed() {
+  Runtime& rt = world_.runtime();
+  Request r;
+  while (workload_->next(r)) {
+    co_await rt.sleep_until(r.intended);
+    if (r.intended >= warmup_) {
+      ++offered_;
+      series_.record_offered(r.intended);
+    }
+    ++in_flight_;
+    rt.spawn(serve(r));
+  }
+  feeder_done_ = true;
+}
+
+void StrategySimulation::record(const Request& r, Time sent, bool ok, bool refused) {
+  const Time now = world_.scheduler().now();
+  --in_flight_;
+  OpStats& s = ops_[static_cast<int>(r.op)];
+  if (r.intended < warmup_) return;
+  ++s.count;
+  if (!ok) ++s.errors;
+  if (refused) ++s.refused;
+  s.latency.record(now - r.intended);
+  s.service.record(now - sent);
+  if (ok && now < end_) ++completed_;
+  series_.record_op(r.op, now, now - r.intended, ok);
+}
+
+void StrategySimulation::check_read(PostId post, std::int64_t reported, Time t) {
+  const Oracle::ReadCheck c = oracle_.on_count_read(post, reported, t);
+  if (t < warmup_) return;
+  ++reads_checked_;
+  const std::int64_t abs_drift = c.drift < 0 ? -c.drift : c.drift;
+  drift_abs_.record_value(abs_drift);
+  drift_abs_max_ = std::max(drift_abs_max_, abs_drift);
+  series_.record_drift(t, c.drift);
+  if (c.staleness) {
+    staleness_.record(*c.staleness);
+  } else {
+    ++reads_never_true_;
+  }
+}
+
+Task<void> StrategySimulation::serve(Request r) {
+  Runtime& rt = world_.runtime();
+  const Time sent = rt.now();
+  switch (r.op) {
+    case Op::like: {
+      const LikeResult res = co_await strategy_->like(r);
+      if (res == LikeResult::ok) {
+        oracle_.on_like_ok(r.post, r.user, rt.now());
+      } else if (res == LikeResult::failed) {
+        oracle_.on_like_failed(r.post, r.user);
+      }
+      record(r, sent, res != LikeResult::failed, res == LikeResult::already_liked);
+      break;
+    }
+    case Op::unlike: {
+      const UnlikeResult res = co_await strategy_->unlike(r);
+      if (res == UnlikeResult::ok) {
+        oracle_.on_unlike_ok(r.post, r.user, rt.now());
+      } else if (res == UnlikeResult::failed) {
+        oracle_.on_unlike_failed(r.post, r.user);
+      }
+      record(r, sent, res != UnlikeResult::failed, res == UnlikeResult::not_liked);
+      break;
+    }
+    case Op::count: {
+      const CountResult res = co_await strategy_->count(r.post);
+      if (res.ok) check_read(r.post, res.count, rt.now());
+      record(r, sent, res.ok, false);
+      break;
+    }
+    case Op::status: {
+      const StatusResult res = co_await strategy_->status(r.post, r.user);
+      record(r, sent, res.ok, false);
+      break;
+    }
+    case Op::batch_count: {
+      const BatchCountResult res = co_await strategy_->batch_count(r);
+      if (res.ok) {
+        for (int i = 0; i < res.n; ++i) {
+          check_read(r.post + static_cast<PostId>(i), res.counts[i], rt.now());
+        }
+      }
+      record(r, sent, res.ok, false);
+      break;
+    }
+  }
+}
+
+Task<void> StrategySimulation::inject_fault(FaultSpec fault) {
+  co_await world_.runtime().sleep_until(from_seconds(fault.at_s));
+  bool applied = false;
+  switch (fault.kind) {
+    case FaultKind::app_server_crash: applied = strategy_->crash_app_server(fault.target); break;
+    case FaultKind::consumer_crash: applied = strategy_->crash_consumer(fault.target); break;
+  }
+  if (!applied) ++faults_not_applicable_;
+}
+
+Task<void> StrategySimulation::sample_gauges() {
+  Runtime& rt = world_.runtime();
+  const Duration interval = from_millis(scenario_.interval_ms);
+  while (sampling_) {
+    co_await rt.sleep_for(interval);
+    const Time now = rt.now();
+    std::size_t max_queue = 0;
+    for (int n = 0; n < world_.redis().nodes(); ++n) {
+      max_queue = std::max(max_queue, world_.redis().node_stats(n).queue_now);
+    }
+    series_.set_gauge("redis_max_queue", now, static_cast<double>(max_queue));
+    series_.set_gauge("log_lag", now, static_cast<double>(world_.kafka().lag()));
+  }
+}
+
+Task<void> StrategySimulation::drain() {
+  co_await strategy_->drain();
+  drained_ = true;
+}
+
+Task<void> StrategySimulation::check_posts(std::size_t first, std::size_t stride) {
+  for (std::size_t i = first; i < posts_.size(); i += stride) {
+    const PostId post = posts_[i];
+    const std::int64_t stored = co_await strategy_->exact_count(post);
+    const Oracle::FinalCheck c = oracle_.final_check(post, stored);
+    ++final_.posts_checked;
+    final_.lost_likes += static_cast<std::uint64_t>(c.lost);
+    final_.double_counts += static_cast<std::uint64_t>(c.doubled);
+  }
+  --checkers_left_;
+}
+
+}  // namespace likesim

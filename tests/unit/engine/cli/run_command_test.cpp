@@ -1,0 +1,88 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "tests/unit/engine/cli/cli_test_support.h"
+
+namespace likesim {
+namespace {
+
+using testing::run_likesim;
+
+std::string write_temp(const std::string& name, const std::string& text) {
+  auto path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << text;
+  return path.string();
+}
+
+TEST(RunCommand, HelpExplainsEveryFlag) {
+  auto r = run_likesim("run --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* flag : {"--out", "--seed", "--strategies", "--set", "--jobs", "--quiet",
+                           "--fail-on-slo"}) {
+    EXPECT_NE(r.output.find(flag), std::string::npos) << flag;
+  }
+  EXPECT_EQ(run_likesim("--help").exit_code, 0);
+}
+
+TEST(RunCommand, UnknownCommandAndMissingScenarioExitTwo) {
+  auto r = run_likesim("frobnicate");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("unknown command 'frobnicate'"), std::string::npos) << r.output;
+  EXPECT_EQ(run_likesim("run").exit_code, 2);
+  r = run_likesim("run scenarios/smoke.toml --jobs=-1");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  r = run_likesim("run scenarios/smoke.toml --bogus");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+TEST(RunCommand, MissingFileIsNamed) {
+  auto r = run_likesim("run /nonexistent/x.toml");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("/nonexistent/x.toml"), std::string::npos) << r.output;
+}
+
+TEST(RunCommand, BadScenarioNamesFileLineAndKey) {
+  const std::string path = write_temp("likesim_bad_scenario.toml",
+                                      "name = \"bad\"\nseed = 1\nduration_s = 5\n"
+                                      "[strategy.count_query]\nshardz = 3\n");
+  auto r = run_likesim("run " + path);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find(path + ":5"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("shardz"), std::string::npos) << r.output;
+  EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
+}
+
+TEST(RunCommand, UnknownStrategyInFilterIsAnError) {
+  auto r = run_likesim("run scenarios/smoke.toml --strategies count_query,nope -q");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("'nope'"), std::string::npos) << r.output;
+}
+
+TEST(RunCommand, PrintsARowPerStrategyAndWritesTheReport) {
+  const auto out = std::filesystem::temp_directory_path() / "likesim_cli_report.json";
+  std::filesystem::remove(out);
+  auto r = run_likesim("run scenarios/smoke.toml --strategies count_query,sharded_counter --out " +
+                       out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("count_query"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("sharded_counter"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("write_buffered"), std::string::npos) << r.output;
+  ASSERT_TRUE(std::filesystem::exists(out));
+  std::ifstream in(out);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("\"schema\": \"likesim.report/1\""), std::string::npos);
+}
+
+TEST(RunCommand, SetOverridesAScenarioValue) {
+  auto r = run_likesim(
+      "run scenarios/smoke.toml --strategies sharded_counter --set strategy.sharded_counter.shards=0");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("shards"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace likesim
