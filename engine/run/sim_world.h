@@ -40,10 +40,14 @@ class SimWorld {
   }
 
   Scheduler& scheduler() { return scheduler_; }
+  const Scheduler& scheduler() const { return scheduler_; }
   SimRuntime& runtime() { return runtime_; }
   sim::RedisCluster& redis() { return redis_; }
   sim::PostgresServer& postgres() { return postgres_; }
   sim::KafkaLog& kafka() { return kafka_; }
+  const sim::RedisCluster& redis() const { return redis_; }
+  const sim::PostgresServer& postgres() const { return postgres_; }
+  const sim::KafkaLog& kafka() const { return kafka_; }
 
  private:
   Scheduler scheduler_;

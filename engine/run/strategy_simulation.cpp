@@ -4,6 +4,7 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "engine/run/slo_evaluator.h"
 #include "strategies/strategy_factory.h"
 
 namespace likesim {
@@ -51,6 +52,7 @@ bool StrategySimulation::run_until(Done done, Time limit) {
 }
 
 StrategyReport StrategySimulation::run() {
+  const auto wall_start = std::chrono::steady_clock::now();
   SimRuntime& rt = world_.runtime();
   if (progress_) progress_->phase = 1;
   strategy_->start();
@@ -88,7 +90,10 @@ StrategyReport StrategySimulation::run() {
   if (!checked) throw std::runtime_error("the final check did not finish");
 
   strategy_->stop();
-  return build_report();
+  StrategyReport report = build_report();
+  report.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return report;
 }
 
 Task<void> StrategySimulation::feed() {
@@ -201,9 +206,10 @@ Task<void> StrategySimulation::sample_gauges() {
     const Time now = rt.now();
     std::size_t max_queue = 0;
     for (int n = 0; n < world_.redis().nodes(); ++n) {
-      max_queue = std::max(max_queue, world_.redis().node_stats(n).queue_now);
+      max_queue = std::max(max_queue, world_.redis().queue_now(n));
     }
     series_.set_gauge("redis_max_queue", now, static_cast<double>(max_queue));
+    series_.set_gauge("db_busy_connections", now, static_cast<double>(world_.postgres().busy_connections(now)));
     series_.set_gauge("log_lag", now, static_cast<double>(world_.kafka().lag()));
   }
 }
@@ -223,6 +229,116 @@ Task<void> StrategySimulation::check_posts(std::size_t first, std::size_t stride
     final_.double_counts += static_cast<std::uint64_t>(c.doubled);
   }
   --checkers_left_;
+}
+
+namespace {
+
+nlohmann::ordered_json knobs_json(const StrategyKnobs& knobs) {
+  using Json = nlohmann::ordered_json;
+  struct Visitor {
+    Json operator()(const CountQueryKnobs&) const { return Json::object(); }
+    Json operator()(const SingleCounterKnobs& k) const {
+      return Json{{"store", k.store == CounterStore::db ? "db" : "redis"},
+                  {"dedup", dedup_name(k.dedup)}};
+    }
+    Json operator()(const ShardedCounterKnobs& k) const {
+      return Json{{"shards", k.shards},
+                  {"pick", k.pick == ShardPick::random ? "random" : "user_hash"},
+                  {"hash_tag", k.hash_tag},
+                  {"cache_ttl_ms", k.cache_ttl_ms},
+                  {"adaptive", k.adaptive},
+                  {"hot_likes_per_s", k.hot_likes_per_s},
+                  {"cool_likes_per_s", k.cool_likes_per_s},
+                  {"dedup", dedup_name(k.dedup)}};
+    }
+    Json operator()(const WriteBufferedKnobs& k) const {
+      return Json{{"app_servers", k.app_servers},
+                  {"flush_interval_ms", k.flush_interval_ms},
+                  {"store", k.store == CounterStore::db ? "db" : "redis"},
+                  {"dedup", dedup_name(k.dedup)}};
+    }
+    Json operator()(const AsyncLogKnobs& k) const {
+      return Json{{"consumers", k.consumers},
+                  {"idempotent", k.idempotent},
+                  {"max_batch", k.max_batch},
+                  {"dedup", dedup_name(k.dedup)}};
+    }
+  };
+  return std::visit(Visitor{}, knobs);
+}
+
+OpFigures op_figures(const LatencyHistogram& latency, const LatencyHistogram& service,
+                     std::uint64_t count, std::uint64_t errors, std::uint64_t refused) {
+  OpFigures f;
+  f.count = count;
+  f.errors = errors;
+  f.refused = refused;
+  f.latency_us = summarize(latency);
+  f.service_latency_us = summarize(service);
+  return f;
+}
+
+}  // namespace
+
+StrategyReport StrategySimulation::build_report() const {
+  StrategyReport r;
+  r.name = config_.name;
+  r.kind = config_.kind;
+  r.knobs = knobs_json(config_.knobs);
+  for (int i = 0; i < kOpCount; ++i) {
+    const OpStats& s = ops_[i];
+    r.ops[static_cast<std::size_t>(i)] = op_figures(s.latency, s.service, s.count, s.errors, s.refused);
+  }
+  const double window_s = std::max(1e-9, to_seconds(end_ - warmup_));
+  r.throughput.offered_per_s = static_cast<double>(offered_) / window_s;
+  r.throughput.completed_per_s = static_cast<double>(completed_) / window_s;
+
+  r.drift.reads = reads_checked_;
+  r.drift.abs_p99 = drift_abs_.value_at_percentile(99.0);
+  r.drift.abs_max = drift_abs_max_;
+  r.drift.never_true_reads = reads_never_true_;
+  const LatencySummary stale = summarize(staleness_);
+  r.drift.staleness_p50_ms = static_cast<double>(stale.p50) / 1000.0;
+  r.drift.staleness_p99_ms = static_cast<double>(stale.p99) / 1000.0;
+  r.drift.staleness_max_ms = static_cast<double>(stale.max) / 1000.0;
+
+  r.final = final_;
+  r.final.dedup_violations = oracle_.dedup_violations();
+  r.final.drain_completed = !drain_timed_out_;
+
+  // Backend load over the whole run (workload, drain and check): busy time / elapsed.
+  const double elapsed_ns = std::max(1.0, static_cast<double>(world_.scheduler().now().count()));
+  const sim::RedisCluster& redis = world_.redis();
+  for (int n = 0; n < redis.nodes(); ++n) {
+    const sim::RedisNodeStats& s = redis.node_stats(n);
+    RedisNodeFigures f;
+    f.node = n;
+    f.utilisation = static_cast<double>(s.busy_ns) / elapsed_ns;
+    f.commands = s.commands;
+    f.max_queue = s.max_queue;
+    r.backends.redis_busiest_node_utilisation =
+        std::max(r.backends.redis_busiest_node_utilisation, f.utilisation);
+    r.backends.redis_nodes.push_back(f);
+  }
+  const sim::PostgresServer& pg = world_.postgres();
+  r.backends.db_row_lock_wait_p99_us = pg.stats().lock_wait.value_at_percentile(99.0);
+  r.backends.db_cpu_utilisation =
+      static_cast<double>(pg.stats().cpu_busy_ns) / (elapsed_ns * pg.cpu_cores());
+  r.backends.db_statements = pg.stats().statements;
+  r.backends.db_rejected = pg.stats().rejected;
+  r.backends.log_lag_max = world_.kafka().stats().max_lag;
+
+  std::vector<Strategy::Figure> figures;
+  strategy_->figures(figures);
+  for (const Strategy::Figure& f : figures) r.figures.emplace_back(std::string(f.name), f.value);
+  r.figures.emplace_back("reads_of_values_never_true", static_cast<double>(reads_never_true_));
+  if (faults_not_applicable_) {
+    r.figures.emplace_back("faults_not_applicable", static_cast<double>(faults_not_applicable_));
+  }
+  r.timeseries = series_.figures();
+  r.slo = evaluate_slos(scenario_.slos, r);
+  r.events = world_.scheduler().events_processed();
+  return r;
 }
 
 }  // namespace likesim

@@ -1,0 +1,58 @@
+#include "engine/backends/sim/redis_cluster.h"
+
+#include <algorithm>
+#include <string>
+
+namespace likesim::sim {
+
+RedisCluster::RedisCluster(Scheduler& s, const RedisCosts& costs, std::uint64_t seed)
+    : sched_(&s), costs_(costs) {
+  const int n = std::max(1, costs_.nodes);
+  nodes_.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    nodes_.emplace_back(costs_, RandomStream(seed, "redis.node." + std::to_string(i)));
+  }
+}
+
+int RedisCluster::node_of(const KeyId& key) const {
+  const int n = static_cast<int>(nodes_.size());
+  if (n == 1) return 0;
+  return hash_slot(key) * n / kClusterSlots;
+}
+
+void RedisCluster::submit(KvCall* call) {
+  const Time now = sched_->now();
+  const Duration half_rtt = from_micros(costs_.rtt_us / 2);
+  const Time arrival = now + half_rtt;
+  Time done = arrival;
+  const bool as_mget = call->kind == KvCallKind::mget;
+  if (nodes_.size() == 1) {
+    parts_scratch_.resize(call->n);
+    for (std::uint32_t i = 0; i < call->n; ++i) parts_scratch_[i] = static_cast<int>(i);
+    done = nodes_[0].serve(arrival, call->commands, call->replies, parts_scratch_.data(), call->n,
+                           as_mget);
+  } else {
+    // A call whose keys live on several nodes becomes one request per node (what a cluster
+    // client does with a pipeline or a cross-slot MGET); the reply waits for the slowest.
+    for (int node = 0; node < nodes(); ++node) {
+      parts_scratch_.clear();
+      for (std::uint32_t i = 0; i < call->n; ++i) {
+        if (node_of(call->commands[i].key) == node) parts_scratch_.push_back(static_cast<int>(i));
+      }
+      if (parts_scratch_.empty()) continue;
+      const Time t = nodes_[node].serve(arrival, call->commands, call->replies,
+                                        parts_scratch_.data(), parts_scratch_.size(), as_mget);
+      done = std::max(done, t);
+    }
+  }
+  Time reply_at = done + half_rtt;
+  const Time deadline = now + from_millis(costs_.timeout_ms);
+  if (reply_at > deadline) {
+    reply_at = deadline;
+    for (std::uint32_t i = 0; i < call->n; ++i) call->replies[i].status = ReplyStatus::timeout;
+    nodes_[node_of(call->commands[0].key)].stats().timeouts += 1;
+  }
+  sched_->schedule_resume(reply_at, call->waiter);
+}
+
+}  // namespace likesim::sim

@@ -1,0 +1,88 @@
+#include "engine/metrics/oracle.h"
+
+#include <algorithm>
+
+namespace likesim {
+
+void Oracle::change(PostTruth& p, std::int64_t delta, Time t) {
+  const auto from = static_cast<std::size_t>(p.count);
+  if (p.left_at.size() <= from) p.left_at.resize(from + 1, -1);
+  p.left_at[from] = t.count();
+  p.count += delta;
+}
+
+bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
+  if (!likes_.insert(pack_like(post, user)).second) {
+    ++dedup_violations_;
+    return false;
+  }
+  change(posts_[post], +1, t);
+  return true;
+}
+
+bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
+  if (likes_.erase(pack_like(post, user)) == 0) {
+    ++dedup_violations_;
+    return false;
+  }
+  change(posts_[post], -1, t);
+  return true;
+}
+
+void Oracle::on_like_failed(PostId post, UserId) { ++posts_[post].maybe_likes; }
+void Oracle::on_unlike_failed(PostId post, UserId) { ++posts_[post].maybe_unlikes; }
+
+std::int64_t Oracle::truth(PostId post) const {
+  auto it = posts_.find(post);
+  return it == posts_.end() ? 0 : it->second.count;
+}
+
+Oracle::ReadCheck Oracle::on_count_read(PostId post, std::int64_t reported, Time t) const {
+  ReadCheck c;
+  auto it = posts_.find(post);
+  if (it == posts_.end()) {
+    c.drift = reported;
+    if (reported == 0) c.staleness = Duration(0);
+    return c;
+  }
+  const PostTruth& p = it->second;
+  c.drift = reported - p.count;
+  if (reported == p.count) {
+    c.staleness = Duration(0);
+  } else if (reported >= 0 && static_cast<std::size_t>(reported) < p.left_at.size() &&
+             p.left_at[static_cast<std::size_t>(reported)] >= 0) {
+    c.staleness = t - Time(p.left_at[static_cast<std::size_t>(reported)]);
+  }
+  return c;
+}
+
+Oracle::FinalCheck Oracle::final_check(PostId post, std::int64_t stored) const {
+  FinalCheck f;
+  f.stored = stored;
+  auto it = posts_.find(post);
+  if (it != posts_.end()) {
+    f.truth = it->second.count;
+    f.low = f.truth - it->second.maybe_unlikes;
+    f.high = f.truth + it->second.maybe_likes;
+  }
+  f.lost = std::max<std::int64_t>(0, f.low - stored);
+  f.doubled = std::max<std::int64_t>(0, stored - f.high);
+  return f;
+}
+
+std::vector<PostId> Oracle::posts() const {
+  std::vector<PostId> out;
+  out.reserve(posts_.size());
+  for (const auto& [post, _] : posts_) out.push_back(post);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::size_t Oracle::memory_bytes() const {
+  std::size_t bytes = likes_.capacity() * (sizeof(std::uint64_t) + 1);
+  bytes += posts_.capacity() * (sizeof(PostId) + sizeof(PostTruth) + 1);
+  for (const auto& [_, p] : posts_) bytes += p.left_at.capacity() * sizeof(std::int64_t);
+  return bytes;
+}
+
+}  // namespace likesim

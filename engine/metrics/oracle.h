@@ -1,0 +1,78 @@
+// Oracle: the ground truth of a run — every like and unlike the strategy acknowledged, applied
+// at its acknowledgement time (DESIGN.md §4).
+//
+// For each count read it gives drift (reported - true) and staleness (how long ago the truth
+// last equalled the reported value). After the drain, final_check() compares a post's stored
+// count with the truth: lost likes and double counts, exactly. A failed (timed-out) write may
+// or may not have landed, so the truth becomes a range, as in Jepsen's counter checker.
+//
+//   oracle.on_like_ok(post, user, now);              // acknowledged
+//   auto c = oracle.on_count_read(post, 41, now);    // c.drift, c.staleness
+//   auto f = oracle.final_check(post, stored);       // f.lost, f.doubled
+//
+// Memory: a like costs one 8-byte slot in a flat hash set (~10-18 bytes with its control byte
+// and spare capacity) plus 8 bytes in its post's staleness index, ~30 bytes in all.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "engine/core/sim_time.h"
+#include "engine/model/ids.h"
+
+namespace likesim {
+
+class Oracle {
+ public:
+  // An acknowledged like/unlike changes the truth. Returns false, changing nothing and counting
+  // a dedup violation, when the user had already liked (like) or had not liked (unlike) the
+  // post: the strategy let a duplicate through.
+  bool on_like_ok(PostId post, UserId user, Time t);
+  bool on_unlike_ok(PostId post, UserId user, Time t);
+  // A like/unlike that failed: it may or may not have landed; the post's bounds widen by one.
+  void on_like_failed(PostId post, UserId user);
+  void on_unlike_failed(PostId post, UserId user);
+
+  struct ReadCheck {
+    std::int64_t drift = 0;
+    // 0 when the truth equals the reported value now; nullopt when the truth never had it.
+    std::optional<Duration> staleness;
+  };
+  ReadCheck on_count_read(PostId post, std::int64_t reported, Time t) const;
+
+  std::int64_t truth(PostId post) const;
+  bool liked(PostId post, UserId user) const { return likes_.contains(pack_like(post, user)); }
+
+  struct FinalCheck {
+    std::int64_t truth = 0, stored = 0, low = 0, high = 0, lost = 0, doubled = 0;
+  };
+  // lost = max(0, low - stored), doubled = max(0, stored - high), where low/high are the truth
+  // minus failed unlikes / plus failed likes (either may have landed).
+  FinalCheck final_check(PostId post, std::int64_t stored) const;
+
+  // Every post the truth or a failure touched, ascending.
+  std::vector<PostId> posts() const;
+  std::uint64_t dedup_violations() const { return dedup_violations_; }
+  std::uint64_t likes_held() const { return likes_.size(); }
+  std::size_t memory_bytes() const;
+
+ private:
+  struct PostTruth {
+    std::int64_t count = 0;
+    std::int64_t maybe_likes = 0;    // failed likes that may have landed
+    std::int64_t maybe_unlikes = 0;  // failed unlikes that may have landed
+    // left_at[v]: virtual time (ns) when the truth last moved away from value v; -1 if it
+    // never held v. The current value is never stale.
+    std::vector<std::int64_t> left_at;
+  };
+  void change(PostTruth& p, std::int64_t delta, Time t);
+
+  absl::flat_hash_set<std::uint64_t> likes_;
+  absl::flat_hash_map<PostId, PostTruth> posts_;
+  std::uint64_t dedup_violations_ = 0;
+};
+
+}  // namespace likesim

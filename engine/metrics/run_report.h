@@ -1,0 +1,136 @@
+// RunReport: everything a run's report contains, as plain data.
+//
+// The runner fills it; report_json, report_table and the dashboard only format it (no
+// reporter computes a percentile). report_schema.md documents every field and its unit.
+//
+//   RunReport r = run_simulated(scenario, options, &progress);
+//   std::cout << report_table(r);
+//   out << report_json_text(r);
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/metrics/latency_histogram.h"
+#include "engine/model/request.h"
+
+namespace likesim {
+
+inline constexpr const char* kReportSchema = "likesim.report/1";
+
+// Percentiles of a latency histogram, in µs.
+struct LatencySummary {
+  std::int64_t p50 = 0, p90 = 0, p99 = 0, p999 = 0, p9999 = 0, max = 0;
+  double mean = 0;
+};
+LatencySummary summarize(const LatencyHistogram& h);
+
+struct OpFigures {
+  std::uint64_t count = 0;    // answered in the measured window
+  std::uint64_t errors = 0;   // answered `failed`
+  std::uint64_t refused = 0;  // already_liked / not_liked
+  LatencySummary latency_us;          // from the intended send time
+  LatencySummary service_latency_us;  // from the actual send time
+};
+
+struct ThroughputFigures {
+  double offered_per_s = 0;
+  double completed_per_s = 0;
+};
+
+struct DriftFigures {
+  std::uint64_t reads = 0;
+  std::int64_t abs_p99 = 0;
+  std::int64_t abs_max = 0;
+  std::uint64_t never_true_reads = 0;  // reported a value the truth never had
+  double staleness_p50_ms = 0, staleness_p99_ms = 0, staleness_max_ms = 0;
+};
+
+struct FinalFigures {
+  std::uint64_t posts_checked = 0;
+  std::uint64_t lost_likes = 0;
+  std::uint64_t double_counts = 0;
+  std::uint64_t dedup_violations = 0;
+  bool drain_completed = true;
+};
+
+struct SloVerdict {
+  std::string name;
+  double limit = 0;
+  double value = 0;
+  bool pass = true;
+};
+
+struct RedisNodeFigures {
+  int node = 0;
+  double utilisation = 0;  // busy time / measured time, 0..1
+  std::uint64_t commands = 0;
+  std::uint64_t max_queue = 0;
+};
+
+struct BackendFigures {
+  double redis_busiest_node_utilisation = 0;
+  std::vector<RedisNodeFigures> redis_nodes;
+  std::int64_t db_row_lock_wait_p99_us = 0;
+  double db_cpu_utilisation = 0;
+  std::uint64_t db_statements = 0;
+  std::uint64_t db_rejected = 0;
+  std::int64_t log_lag_max = 0;
+};
+
+// Columns over the run's intervals: t_s[i] is the end of interval i.
+struct TimeSeriesFigures {
+  double interval_ms = 0;
+  std::vector<double> t_s;
+  std::vector<std::pair<std::string, std::vector<double>>> columns;
+};
+
+struct StrategyReport {
+  std::string name;
+  std::string kind;
+  nlohmann::ordered_json knobs = nlohmann::ordered_json::object();
+  std::array<OpFigures, kOpCount> ops;  // indexed by Op
+  ThroughputFigures throughput;
+  DriftFigures drift;
+  FinalFigures final;
+  std::vector<SloVerdict> slo;
+  BackendFigures backends;
+  std::vector<std::pair<std::string, double>> figures;  // strategy-specific counts
+  TimeSeriesFigures timeseries;
+  std::uint64_t events = 0;
+  double wall_seconds = 0;  // wall clock: differs between identical runs
+
+  const OpFigures& op(Op o) const { return ops[static_cast<int>(o)]; }
+  bool slo_pass() const {
+    for (const SloVerdict& v : slo) {
+      if (!v.pass) return false;
+    }
+    return true;
+  }
+};
+
+struct ScenarioEcho {
+  std::string name, description, file;
+  std::uint64_t seed = 0;
+  double duration_s = 0;
+};
+
+struct EngineFigures {
+  std::uint64_t events = 0;
+  double simulated_seconds = 0;
+  double wall_seconds = 0;       // wall clock
+  double events_per_second = 0;  // wall clock
+};
+
+struct RunReport {
+  ScenarioEcho scenario;
+  EngineFigures engine;
+  std::vector<StrategyReport> strategies;
+};
+
+}  // namespace likesim

@@ -1,0 +1,109 @@
+#include "engine/metrics/time_series.h"
+
+#include <algorithm>
+
+namespace likesim {
+
+TimeSeries::TimeSeries(Duration interval) : interval_(interval > Duration(0) ? interval : 100ms) {}
+
+void TimeSeries::close_current() {
+  static constexpr double kPs[] = {50.0, 99.0};
+  std::int64_t like[2];
+  like_latency_.percentiles(kPs, like);
+  current_.like_p50_us = like[0];
+  current_.like_p99_us = like[1];
+  current_.like_max_us = like_latency_.max();
+  current_.count_p99_us = count_latency_.value_at_percentile(99.0);
+  closed_.push_back(current_);
+  current_ = Interval{};
+  if (like_latency_.total_count()) like_latency_.reset();
+  if (count_latency_.total_count()) count_latency_.reset();
+  for (auto& column : gauge_values_) column.resize(closed_.size() + 1, column.empty() ? 0.0 : column.back());
+  ++current_index_;
+}
+
+void TimeSeries::advance_to(Time t) {
+  const auto index = static_cast<std::size_t>(t.count() / interval_.count());
+  while (current_index_ < index) close_current();
+}
+
+void TimeSeries::record_op(Op op, Time completed_at, Duration latency, bool ok) {
+  advance_to(completed_at);
+  ++current_.completed[static_cast<int>(op)];
+  if (!ok) ++current_.errors;
+  if (op == Op::like) like_latency_.record(latency);
+  if (op == Op::count) count_latency_.record(latency);
+}
+
+void TimeSeries::record_offered(Time intended) {
+  advance_to(intended);
+  ++current_.offered;
+}
+
+void TimeSeries::record_drift(Time t, std::int64_t drift) {
+  advance_to(t);
+  current_.drift_abs_max = std::max(current_.drift_abs_max, drift < 0 ? -drift : drift);
+}
+
+void TimeSeries::set_gauge(std::string_view name, Time t, double value) {
+  // A sample taken exactly at an interval's end belongs to the interval it closes.
+  const Time at = t > Duration(0) ? t - Duration(1) : t;
+  advance_to(at);
+  auto it = std::find(gauge_names_.begin(), gauge_names_.end(), name);
+  std::size_t g = static_cast<std::size_t>(it - gauge_names_.begin());
+  if (it == gauge_names_.end()) {
+    gauge_names_.emplace_back(name);
+    gauge_values_.emplace_back(closed_.size() + 1, 0.0);
+  }
+  gauge_values_[g][closed_.size()] = value;
+}
+
+void TimeSeries::finish(Time end) {
+  advance_to(end);
+  if (current_.offered || like_latency_.total_count() || count_latency_.total_count()) {
+    close_current();
+  }
+  for (auto& column : gauge_values_) column.resize(closed_.size(), 0.0);
+}
+
+TimeSeriesFigures TimeSeries::figures() const {
+  TimeSeriesFigures f;
+  f.interval_ms = to_millis(interval_);
+  const double per_s = 1.0 / to_seconds(interval_);
+  const std::size_t n = closed_.size();
+  f.t_s.reserve(n);
+  auto column = [&](std::string name) -> std::vector<double>& {
+    f.columns.emplace_back(std::move(name), std::vector<double>());
+    f.columns.back().second.reserve(n);
+    return f.columns.back().second;
+  };
+  auto& offered = column("offered_per_s");
+  auto& completed = column("completed_per_s");
+  auto& errors = column("errors_per_s");
+  auto& like_p50 = column("like_p50_ms");
+  auto& like_p99 = column("like_p99_ms");
+  auto& like_max = column("like_max_ms");
+  auto& count_p99 = column("count_p99_ms");
+  auto& drift = column("drift_abs_max");
+  for (std::size_t i = 0; i < n; ++i) {
+    const Interval& iv = closed_[i];
+    f.t_s.push_back(to_seconds(interval_ * static_cast<std::int64_t>(i + 1)));
+    std::uint64_t done = 0;
+    for (std::uint32_t c : iv.completed) done += c;
+    offered.push_back(iv.offered * per_s);
+    completed.push_back(static_cast<double>(done) * per_s);
+    errors.push_back(iv.errors * per_s);
+    like_p50.push_back(static_cast<double>(iv.like_p50_us) / 1000.0);
+    like_p99.push_back(static_cast<double>(iv.like_p99_us) / 1000.0);
+    like_max.push_back(static_cast<double>(iv.like_max_us) / 1000.0);
+    count_p99.push_back(static_cast<double>(iv.count_p99_us) / 1000.0);
+    drift.push_back(static_cast<double>(iv.drift_abs_max));
+  }
+  for (std::size_t g = 0; g < gauge_names_.size(); ++g) {
+    f.columns.emplace_back(gauge_names_[g], gauge_values_[g]);
+    f.columns.back().second.resize(n, 0.0);
+  }
+  return f;
+}
+
+}  // namespace likesim

@@ -1,0 +1,90 @@
+#include "strategies/single_counter.h"
+
+namespace likesim {
+
+SingleCounter::SingleCounter(const StrategyContext& ctx, const SingleCounterKnobs& knobs)
+    : knobs_(knobs),
+      kv_(ctx.kv),
+      db_(ctx.db),
+      dedup_(make_dedup(knobs.dedup, ctx)),
+      one_statement_(knobs.store == CounterStore::db && knobs.dedup == DedupMethod::db_unique) {}
+
+Task<ReplyStatus> SingleCounter::add(PostId post, std::int64_t delta) {
+  if (knobs_.store == CounterStore::db) {
+    const DbReply r = co_await db_.run(DbStatement::counter_add(post, delta));
+    co_return r.status;
+  }
+  const KvReply r = co_await kv_.incr_by(KeyId::counter(post), delta);
+  co_return r.status;
+}
+
+Task<LikeResult> SingleCounter::like(Request r) {
+  if (one_statement_) {
+    const DbReply reply = co_await db_.run(DbStatement::insert_like_and_increment(r.post, r.user));
+    if (reply.status != ReplyStatus::ok) co_return LikeResult::failed;
+    co_return reply.value == 1 ? LikeResult::ok : LikeResult::already_liked;
+  }
+  if (knobs_.dedup == DedupMethod::lua_atomic) {
+    const KvReply reply =
+        co_await kv_.like_script(KeyId::like_set(r.post), KeyId::counter(r.post), r.user);
+    if (reply.status != ReplyStatus::ok) co_return LikeResult::failed;
+    co_return reply.value == 1 ? LikeResult::ok : LikeResult::already_liked;
+  }
+  const DedupAnswer added = co_await dedup_->add(r.post, r.user);
+  if (added == DedupAnswer::failed) co_return LikeResult::failed;
+  if (added == DedupAnswer::unchanged) co_return LikeResult::already_liked;
+  // Recorded but maybe not counted if this fails: the honest answer is `failed`.
+  const ReplyStatus counted = co_await add(r.post, +1);
+  co_return counted == ReplyStatus::ok ? LikeResult::ok : LikeResult::failed;
+}
+
+Task<UnlikeResult> SingleCounter::unlike(Request r) {
+  if (one_statement_) {
+    const DbReply reply = co_await db_.run(DbStatement::delete_like_and_decrement(r.post, r.user));
+    if (reply.status != ReplyStatus::ok) co_return UnlikeResult::failed;
+    co_return reply.value == 1 ? UnlikeResult::ok : UnlikeResult::not_liked;
+  }
+  if (knobs_.dedup == DedupMethod::lua_atomic) {
+    const KvReply reply =
+        co_await kv_.unlike_script(KeyId::like_set(r.post), KeyId::counter(r.post), r.user);
+    if (reply.status != ReplyStatus::ok) co_return UnlikeResult::failed;
+    co_return reply.value == 1 ? UnlikeResult::ok : UnlikeResult::not_liked;
+  }
+  const DedupAnswer removed = co_await dedup_->remove(r.post, r.user);
+  if (removed == DedupAnswer::failed) co_return UnlikeResult::failed;
+  if (removed == DedupAnswer::unchanged) co_return UnlikeResult::not_liked;
+  const ReplyStatus counted = co_await add(r.post, -1);
+  co_return counted == ReplyStatus::ok ? UnlikeResult::ok : UnlikeResult::failed;
+}
+
+Task<DbReply> SingleCounter::read_counter(PostId post) {
+  if (knobs_.store == CounterStore::db) {
+    const DbReply r = co_await db_.run(DbStatement::counter_read(post));
+    co_return r;
+  }
+  const KvReply r = co_await kv_.get(KeyId::counter(post));
+  co_return DbReply{r.value, r.status};
+}
+
+Task<CountResult> SingleCounter::count(PostId post) {
+  const DbReply r = co_await read_counter(post);
+  co_return CountResult{r.value, false, r.status == ReplyStatus::ok};
+}
+
+Task<StatusResult> SingleCounter::status(PostId post, UserId user) {
+  if (one_statement_) {
+    const DbReply r = co_await db_.run(DbStatement::like_exists(post, user));
+    co_return StatusResult{r.value == 1, r.status == ReplyStatus::ok};
+  }
+  const StatusResult s = co_await dedup_->contains(post, user);
+  co_return s;
+}
+
+Task<std::int64_t> SingleCounter::exact_count(PostId post) {
+  const DbReply r = co_await read_counter(post);
+  co_return r.value;
+}
+
+void SingleCounter::figures(std::vector<Figure>& out) const { dedup_->figures(out); }
+
+}  // namespace likesim

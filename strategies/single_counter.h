@@ -1,0 +1,43 @@
+// SingleCounter: one pre-aggregated counter per post, updated in the like request.
+//
+// Trade-off (seed 002, seed 003): reads are one key or row, but every like of a post updates
+// the same counter. In PostgreSQL (store = "db") that counter row's lock serialises all of a
+// hot post's likes; in Redis (store = "redis") one key caps at one node's command rate.
+// With store = "db" and dedup = "db_unique" a like is one statement: insert the like row and,
+// if it was new, add 1 to the counter row (a CTE), atomic.
+//
+//   SingleCounter s(ctx, SingleCounterKnobs{.store = CounterStore::redis,
+//                                           .dedup = DedupMethod::lua_atomic});
+#pragma once
+
+#include <memory>
+
+#include "strategies/dedup/dedup.h"
+#include "strategies/strategy.h"
+
+namespace likesim {
+
+class SingleCounter final : public Strategy {
+ public:
+  SingleCounter(const StrategyContext& ctx, const SingleCounterKnobs& knobs);
+
+  Task<LikeResult> like(Request r) override;
+  Task<UnlikeResult> unlike(Request r) override;
+  Task<CountResult> count(PostId post) override;
+  Task<StatusResult> status(PostId post, UserId user) override;
+  Task<std::int64_t> exact_count(PostId post) override;
+  void figures(std::vector<Figure>& out) const override;
+
+ private:
+  // Adds `delta` to the post's counter in the configured store.
+  Task<ReplyStatus> add(PostId post, std::int64_t delta);
+  Task<DbReply> read_counter(PostId post);
+
+  SingleCounterKnobs knobs_;
+  Kv kv_;
+  Db db_;
+  std::unique_ptr<Dedup> dedup_;
+  bool one_statement_;  // db store + db_unique: insert and count in one statement
+};
+
+}  // namespace likesim
