@@ -10,7 +10,7 @@ AsyncLog::AsyncLog(const StrategyContext& ctx, const AsyncLogKnobs& knobs)
       rt_(ctx.runtime),
       db_(ctx.db),
       log_(ctx.log),
-      dedup_(make_dedup(knobs.dedup, ctx)),
+      dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
       crash_pending_(static_cast<std::size_t>(std::max(1, knobs.consumers)), false) {}
 
 Task<LikeResult> AsyncLog::like(Request r) {

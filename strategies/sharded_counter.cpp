@@ -6,7 +6,7 @@ ShardedCounter::ShardedCounter(const StrategyContext& ctx, const ShardedCounterK
     : knobs_(knobs),
       rt_(ctx.runtime),
       kv_(ctx.kv),
-      dedup_(make_dedup(knobs.dedup, ctx)),
+      dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
       // A script's keys must share a slot, so lua_atomic keeps every shard with the set.
       hash_tag_(knobs.hash_tag || knobs.dedup == DedupMethod::lua_atomic),
       rng_(ctx.seed, "sharded_counter.shard_pick") {}

@@ -6,7 +6,7 @@ SingleCounter::SingleCounter(const StrategyContext& ctx, const SingleCounterKnob
     : knobs_(knobs),
       kv_(ctx.kv),
       db_(ctx.db),
-      dedup_(make_dedup(knobs.dedup, ctx)),
+      dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
       one_statement_(knobs.store == CounterStore::db && knobs.dedup == DedupMethod::db_unique) {}
 
 Task<ReplyStatus> SingleCounter::add(PostId post, std::int64_t delta) {

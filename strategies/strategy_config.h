@@ -18,6 +18,11 @@ enum class DedupMethod : std::uint8_t {
   bloom,       // Bloom filter in Redis; "maybe" is confirmed in the likes table (seed 003)
   lua_atomic,  // one script does SADD + INCR (counter in Redis only)
 };
+// redis_set only: a post's likers are split over this many sets by user hash (keys without a
+// shared hash tag, so they spread over the cluster). 1 = one set per post, which a celebrity
+// post turns into one hot key.
+inline constexpr int kDefaultDedupShards = 1;
+
 enum class CounterStore : std::uint8_t { db, redis };
 enum class ShardPick : std::uint8_t { random, user_hash };
 
@@ -26,6 +31,7 @@ struct CountQueryKnobs {};
 struct SingleCounterKnobs {
   CounterStore store = CounterStore::db;
   DedupMethod dedup = DedupMethod::db_unique;
+  int dedup_shards = kDefaultDedupShards;
 };
 
 struct ShardedCounterKnobs {
@@ -37,6 +43,7 @@ struct ShardedCounterKnobs {
   double hot_likes_per_s = 1000;         // adaptive: shard when the rate passes this
   double cool_likes_per_s = 100;         // adaptive: fold back when it falls below this
   DedupMethod dedup = DedupMethod::redis_set;
+  int dedup_shards = kDefaultDedupShards;
 };
 
 struct WriteBufferedKnobs {
@@ -44,6 +51,7 @@ struct WriteBufferedKnobs {
   double flush_interval_ms = 100;
   CounterStore store = CounterStore::redis;
   DedupMethod dedup = DedupMethod::redis_set;
+  int dedup_shards = kDefaultDedupShards;
 };
 
 struct AsyncLogKnobs {
@@ -51,6 +59,7 @@ struct AsyncLogKnobs {
   bool idempotent = true;                // offsets stored with the counts in one transaction
   int max_batch = 500;                   // records per poll
   DedupMethod dedup = DedupMethod::db_unique;
+  int dedup_shards = kDefaultDedupShards;
 };
 
 using StrategyKnobs = std::variant<CountQueryKnobs, SingleCounterKnobs, ShardedCounterKnobs,

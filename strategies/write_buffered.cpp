@@ -10,7 +10,7 @@ WriteBuffered::WriteBuffered(const StrategyContext& ctx, const WriteBufferedKnob
       rt_(ctx.runtime),
       kv_(ctx.kv),
       db_(ctx.db),
-      dedup_(make_dedup(knobs.dedup, ctx)),
+      dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
       buffers_(static_cast<std::size_t>(std::max(1, knobs.app_servers))) {}
 
 std::size_t WriteBuffered::server_of(const Request& r) const {

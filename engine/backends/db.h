@@ -19,6 +19,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+
 #include "engine/backends/reply_status.h"
 #include "engine/model/ids.h"
 
@@ -102,13 +104,13 @@ class DbBatch {
   }
   std::size_t size() const { return statements_.size(); }
   bool empty() const { return statements_.empty(); }
-  const std::vector<DbStatement>& statements() const { return statements_; }
-  const std::vector<DbReply>& replies() const { return replies_; }
-  std::vector<DbReply>& replies() { return replies_; }
+  const absl::InlinedVector<DbStatement, 8>& statements() const { return statements_; }
+  const absl::InlinedVector<DbReply, 8>& replies() const { return replies_; }
+  absl::InlinedVector<DbReply, 8>& replies() { return replies_; }
 
  private:
-  std::vector<DbStatement> statements_;
-  std::vector<DbReply> replies_;
+  absl::InlinedVector<DbStatement, 8> statements_;
+  absl::InlinedVector<DbReply, 8> replies_;
 };
 
 class Db {

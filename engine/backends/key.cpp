@@ -1,30 +1,49 @@
 #include "engine/backends/key.h"
 
-#include <cstdio>
+#include <array>
+#include <charconv>
 #include <string_view>
 
 namespace likesim {
 
+namespace {
+
+// Appends text / a decimal number at `p`; returns the new end. Hot: every simulated Redis
+// command places its key, so no snprintf.
+char* put(char* p, std::string_view text) {
+  for (char c : text) *p++ = c;
+  return p;
+}
+char* put(char* p, std::uint32_t v) { return std::to_chars(p, p + 10, v).ptr; }
+
+}  // namespace
+
 std::size_t render_key(const KeyId& key, char* buf) {
-  const char* open = key.hash_tag ? "{" : "";
-  const char* close = key.hash_tag ? "}" : "";
-  int n = 0;
+  char* p = buf;
   switch (key.kind) {
-    case KeyKind::counter:
-      n = std::snprintf(buf, 48, "likes:%s%u%s:count", open, key.post, close);
-      break;
+    case KeyKind::counter: p = put(p, "likes:"); break;
+    case KeyKind::shard: p = put(p, "likes:"); break;
+    case KeyKind::like_set: p = put(p, "liked:"); break;
+    case KeyKind::bloom: p = put(p, "bloom:"); break;
+  }
+  if (key.hash_tag) *p++ = '{';
+  p = put(p, key.post);
+  if (key.hash_tag) *p++ = '}';
+  switch (key.kind) {
+    case KeyKind::counter: p = put(p, ":count"); break;
     case KeyKind::shard:
-      n = std::snprintf(buf, 48, "likes:%s%u%s:shard:%u", open, key.post, close,
-                        static_cast<unsigned>(key.shard));
+      p = put(p, ":shard:");
+      p = put(p, key.shard);
       break;
     case KeyKind::like_set:
-      n = std::snprintf(buf, 48, "liked:%s%u%s", open, key.post, close);
-      break;
     case KeyKind::bloom:
-      n = std::snprintf(buf, 48, "bloom:%s%u%s", open, key.post, close);
+      if (key.shard != 0) {  // a post's set split by user (dedup_shards > 1)
+        p = put(p, ":");
+        p = put(p, key.shard);
+      }
       break;
   }
-  return static_cast<std::size_t>(n);
+  return static_cast<std::size_t>(p - buf);
 }
 
 std::string key_text(const KeyId& key) {
@@ -32,14 +51,28 @@ std::string key_text(const KeyId& key) {
   return std::string(buf, render_key(key, buf));
 }
 
-std::uint16_t crc16_xmodem(std::string_view data) {
-  std::uint16_t crc = 0;
-  for (unsigned char c : data) {
-    crc ^= static_cast<std::uint16_t>(c) << 8;
-    for (int i = 0; i < 8; ++i) {
+namespace {
+
+constexpr std::array<std::uint16_t, 256> make_crc16_table() {
+  std::array<std::uint16_t, 256> table{};
+  for (int i = 0; i < 256; ++i) {
+    std::uint16_t crc = static_cast<std::uint16_t>(i << 8);
+    for (int b = 0; b < 8; ++b) {
       crc = (crc & 0x8000) ? static_cast<std::uint16_t>((crc << 1) ^ 0x1021)
                            : static_cast<std::uint16_t>(crc << 1);
     }
+    table[static_cast<std::size_t>(i)] = crc;
+  }
+  return table;
+}
+constexpr std::array<std::uint16_t, 256> kCrc16Table = make_crc16_table();
+
+}  // namespace
+
+std::uint16_t crc16_xmodem(std::string_view data) {
+  std::uint16_t crc = 0;
+  for (unsigned char c : data) {
+    crc = static_cast<std::uint16_t>((crc << 8) ^ kCrc16Table[((crc >> 8) ^ c) & 0xff]);
   }
   return crc;
 }

@@ -20,7 +20,7 @@ namespace likesim {
 enum class KeyKind : std::uint8_t {
   counter,   // likes:{P}:count       one counter per post
   shard,     // likes:{P}:shard:S     counter shard S of post P
-  like_set,  // liked:{P}             set of users who liked P
+  like_set,  // liked:{P}  or liked:P:S  set of users who liked P (S: the user's set shard)
   bloom,     // bloom:{P}             Bloom filter bits for P
 };
 
@@ -35,6 +35,11 @@ struct KeyId {
     return {p, s, KeyKind::shard, tag};
   }
   static constexpr KeyId like_set(PostId p) { return {p, 0, KeyKind::like_set, true}; }
+  // Set shard s >= 1 of a post whose likers are split over several sets (by user hash), so a
+  // celebrity post's dedup set is not one hot key. Shard 0 is the unsplit set.
+  static constexpr KeyId like_set_shard(PostId p, std::uint16_t s) {
+    return s == 0 ? like_set(p) : KeyId{p, s, KeyKind::like_set, false};
+  }
   static constexpr KeyId bloom(PostId p) { return {p, 0, KeyKind::bloom, true}; }
 
   friend constexpr bool operator==(const KeyId&, const KeyId&) = default;

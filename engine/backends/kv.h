@@ -20,6 +20,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+
 #include "engine/backends/key.h"
 #include "engine/backends/reply_status.h"
 
@@ -83,7 +85,8 @@ class KvExecutor {
   virtual void submit(KvCall* call) = 0;
 };
 
-// Commands sent together: a pipeline, or the keys of one MGET.
+// Commands sent together: a pipeline, or the keys of one MGET. Up to 16 live inline (an MGET
+// of a post's shards), so a read costs no allocation.
 class KvBatch {
  public:
   void add(const KvCommand& c) {
@@ -96,13 +99,13 @@ class KvBatch {
   }
   std::size_t size() const { return commands_.size(); }
   bool empty() const { return commands_.empty(); }
-  const std::vector<KvCommand>& commands() const { return commands_; }
-  const std::vector<KvReply>& replies() const { return replies_; }
-  std::vector<KvReply>& replies() { return replies_; }
+  const absl::InlinedVector<KvCommand, 16>& commands() const { return commands_; }
+  const absl::InlinedVector<KvReply, 16>& replies() const { return replies_; }
+  absl::InlinedVector<KvReply, 16>& replies() { return replies_; }
 
  private:
-  std::vector<KvCommand> commands_;
-  std::vector<KvReply> replies_;
+  absl::InlinedVector<KvCommand, 16> commands_;
+  absl::InlinedVector<KvReply, 16> replies_;
 };
 
 class Kv {

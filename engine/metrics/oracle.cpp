@@ -12,7 +12,17 @@ void Oracle::change(PostTruth& p, std::int64_t delta, Time t) {
 }
 
 bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
-  if (!likes_.insert(pack_like(post, user)).second) {
+  const std::uint64_t pair = pack_like(post, user);
+  if (!likes_.insert(pair).second) {
+    if (maybe_unliked_.erase(pair)) {
+      // The failed unlike had landed after all: the truth goes down and up again, and the
+      // count's lower bound no longer needs the slack.
+      PostTruth& p = posts_[post];
+      --p.maybe_unlikes;
+      change(p, -1, t);
+      change(p, +1, t);
+      return true;
+    }
     ++dedup_violations_;
     return false;
   }
@@ -21,7 +31,16 @@ bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
 }
 
 bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
-  if (likes_.erase(pack_like(post, user)) == 0) {
+  const std::uint64_t pair = pack_like(post, user);
+  if (likes_.erase(pair) == 0) {
+    if (maybe_liked_.erase(pair)) {
+      // The failed like had landed after all; this unlike removed it. Net zero for the truth.
+      PostTruth& p = posts_[post];
+      --p.maybe_likes;
+      change(p, +1, t);
+      change(p, -1, t);
+      return true;
+    }
     ++dedup_violations_;
     return false;
   }
@@ -29,8 +48,12 @@ bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
   return true;
 }
 
-void Oracle::on_like_failed(PostId post, UserId) { ++posts_[post].maybe_likes; }
-void Oracle::on_unlike_failed(PostId post, UserId) { ++posts_[post].maybe_unlikes; }
+void Oracle::on_like_failed(PostId post, UserId user) {
+  if (maybe_liked_.insert(pack_like(post, user)).second) ++posts_[post].maybe_likes;
+}
+void Oracle::on_unlike_failed(PostId post, UserId user) {
+  if (maybe_unliked_.insert(pack_like(post, user)).second) ++posts_[post].maybe_unlikes;
+}
 
 std::int64_t Oracle::truth(PostId post) const {
   auto it = posts_.find(post);

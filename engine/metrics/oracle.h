@@ -71,6 +71,10 @@ class Oracle {
   void change(PostTruth& p, std::int64_t delta, Time t);
 
   absl::flat_hash_set<std::uint64_t> likes_;
+  // Pairs whose like (unlike) failed and may have landed: a later unlike (like) of the pair
+  // that the strategy accepts proves it did, and is no dedup violation.
+  absl::flat_hash_set<std::uint64_t> maybe_liked_;
+  absl::flat_hash_set<std::uint64_t> maybe_unliked_;
   absl::flat_hash_map<PostId, PostTruth> posts_;
   std::uint64_t dedup_violations_ = 0;
 };

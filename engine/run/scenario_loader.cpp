@@ -365,7 +365,7 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
   if (const toml::table* r = take_table(t, "backends", "redis")) {
     constexpr std::string_view p = "backends.redis";
     sim::RedisCosts& x = c.redis;
-    integer(*r, p, "nodes", x.nodes, 1, 64);
+    integer(*r, p, "nodes", x.nodes, 1, 32);
     number(*r, p, "rtt_us", x.rtt_us, kNonNegative);
     number(*r, p, "request_us", x.request_us, kNonNegative);
     number(*r, p, "command_us", x.command_us, kNonNegative);
@@ -463,6 +463,7 @@ StrategyConfig ScenarioReader::read_strategy(const std::string& name, const toml
     SingleCounterKnobs k;
     enumeration(t, p, "store", {"db", "redis"}, k.store);
     read_dedup(t, p, k.dedup);
+    integer(t, p, "dedup_shards", k.dedup_shards, 1, 1024);
     if (k.dedup == DedupMethod::lua_atomic) {
       need_redis_counter(k.store == CounterStore::redis, "store = \"redis\"");
     }
@@ -485,6 +486,7 @@ StrategyConfig ScenarioReader::read_strategy(const std::string& name, const toml
                   format_number(k.cool_likes_per_s), " > ", format_number(k.hot_likes_per_s)));
     }
     read_dedup(t, p, k.dedup);
+    integer(t, p, "dedup_shards", k.dedup_shards, 1, 1024);
     c.knobs = k;
   } else if (c.kind == "write_buffered") {
     WriteBufferedKnobs k;
@@ -492,8 +494,9 @@ StrategyConfig ScenarioReader::read_strategy(const std::string& name, const toml
     number(t, p, "flush_interval_ms", k.flush_interval_ms, kPositive);
     enumeration(t, p, "store", {"db", "redis"}, k.store);
     read_dedup(t, p, k.dedup);
+    integer(t, p, "dedup_shards", k.dedup_shards, 1, 1024);
     if (k.dedup == DedupMethod::lua_atomic) {
-      need_redis_counter(k.store == CounterStore::redis, "store = \"redis\"");
+      need_redis_counter(false, "a strategy that counts in the request; write_buffered counts in memory first");
     }
     c.knobs = k;
   } else if (c.kind == "async_log") {
@@ -502,6 +505,7 @@ StrategyConfig ScenarioReader::read_strategy(const std::string& name, const toml
     boolean(t, p, "idempotent", k.idempotent);
     integer(t, p, "max_batch", k.max_batch, 1, 1000000);
     read_dedup(t, p, k.dedup);
+    integer(t, p, "dedup_shards", k.dedup_shards, 1, 1024);
     if (k.dedup == DedupMethod::lua_atomic) {
       need_redis_counter(false, "a counter in Redis; async_log keeps its counts in the database");
     }

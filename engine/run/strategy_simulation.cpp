@@ -195,7 +195,9 @@ Task<void> StrategySimulation::inject_fault(FaultSpec fault) {
     case FaultKind::app_server_crash: applied = strategy_->crash_app_server(fault.target); break;
     case FaultKind::consumer_crash: applied = strategy_->crash_consumer(fault.target); break;
   }
-  if (!applied) ++faults_not_applicable_;
+  // A fault aimed at every strategy skips those without the component; one aimed at this
+  // strategy by name must apply.
+  if (!applied && !fault.strategy.empty()) ++faults_not_applicable_;
 }
 
 Task<void> StrategySimulation::sample_gauges() {
@@ -239,7 +241,8 @@ nlohmann::ordered_json knobs_json(const StrategyKnobs& knobs) {
     Json operator()(const CountQueryKnobs&) const { return Json::object(); }
     Json operator()(const SingleCounterKnobs& k) const {
       return Json{{"store", k.store == CounterStore::db ? "db" : "redis"},
-                  {"dedup", dedup_name(k.dedup)}};
+                  {"dedup", dedup_name(k.dedup)},
+                  {"dedup_shards", k.dedup_shards}};
     }
     Json operator()(const ShardedCounterKnobs& k) const {
       return Json{{"shards", k.shards},
@@ -249,19 +252,22 @@ nlohmann::ordered_json knobs_json(const StrategyKnobs& knobs) {
                   {"adaptive", k.adaptive},
                   {"hot_likes_per_s", k.hot_likes_per_s},
                   {"cool_likes_per_s", k.cool_likes_per_s},
-                  {"dedup", dedup_name(k.dedup)}};
+                  {"dedup", dedup_name(k.dedup)},
+                  {"dedup_shards", k.dedup_shards}};
     }
     Json operator()(const WriteBufferedKnobs& k) const {
       return Json{{"app_servers", k.app_servers},
                   {"flush_interval_ms", k.flush_interval_ms},
                   {"store", k.store == CounterStore::db ? "db" : "redis"},
-                  {"dedup", dedup_name(k.dedup)}};
+                  {"dedup", dedup_name(k.dedup)},
+                  {"dedup_shards", k.dedup_shards}};
     }
     Json operator()(const AsyncLogKnobs& k) const {
       return Json{{"consumers", k.consumers},
                   {"idempotent", k.idempotent},
                   {"max_batch", k.max_batch},
-                  {"dedup", dedup_name(k.dedup)}};
+                  {"dedup", dedup_name(k.dedup)},
+                  {"dedup_shards", k.dedup_shards}};
     }
   };
   return std::visit(Visitor{}, knobs);

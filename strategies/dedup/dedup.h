@@ -36,7 +36,9 @@ class Dedup {
 };
 
 // lua_atomic gives the Redis set (the script's own bookkeeping for status and unlike).
-std::unique_ptr<Dedup> make_dedup(DedupMethod method, const StrategyContext& ctx);
+// `set_shards` splits a post's Redis set by user hash (redis_set only).
+std::unique_ptr<Dedup> make_dedup(DedupMethod method, const StrategyContext& ctx,
+                                  int set_shards = 1);
 
 // The answer for a reply value where 1 means "changed".
 inline DedupAnswer answer_of(ReplyStatus status, std::int64_t value) {

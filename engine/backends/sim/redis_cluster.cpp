@@ -7,7 +7,7 @@ namespace likesim::sim {
 
 RedisCluster::RedisCluster(Scheduler& s, const RedisCosts& costs, std::uint64_t seed)
     : sched_(&s), costs_(costs) {
-  const int n = std::max(1, costs_.nodes);
+  const int n = std::clamp(costs_.nodes, 1, 32);  // the loader allows 1..32 (a bit set per call)
   nodes_.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
     nodes_.emplace_back(costs_, RandomStream(seed, "redis.node." + std::to_string(i)));
@@ -17,7 +17,11 @@ RedisCluster::RedisCluster(Scheduler& s, const RedisCosts& costs, std::uint64_t 
 int RedisCluster::node_of(const KeyId& key) const {
   const int n = static_cast<int>(nodes_.size());
   if (n == 1) return 0;
-  return hash_slot(key) * n / kClusterSlots;
+  // Rendering a key and running CRC16 costs more than serving the command in the model, and a
+  // run uses the same keys over and over.
+  auto [it, inserted] = node_cache_.try_emplace(key, 0);
+  if (inserted) it->second = static_cast<std::uint8_t>(hash_slot(key) * n / kClusterSlots);
+  return it->second;
 }
 
 void RedisCluster::submit(KvCall* call) {
@@ -34,12 +38,18 @@ void RedisCluster::submit(KvCall* call) {
   } else {
     // A call whose keys live on several nodes becomes one request per node (what a cluster
     // client does with a pipeline or a cross-slot MGET); the reply waits for the slowest.
+    node_scratch_.resize(call->n);
+    std::uint32_t used = 0;  // bit set of nodes the call touches
+    for (std::uint32_t i = 0; i < call->n; ++i) {
+      node_scratch_[i] = node_of(call->commands[i].key);
+      used |= 1u << node_scratch_[i];
+    }
     for (int node = 0; node < nodes(); ++node) {
+      if (!(used & (1u << node))) continue;
       parts_scratch_.clear();
       for (std::uint32_t i = 0; i < call->n; ++i) {
-        if (node_of(call->commands[i].key) == node) parts_scratch_.push_back(static_cast<int>(i));
+        if (node_scratch_[i] == node) parts_scratch_.push_back(static_cast<int>(i));
       }
-      if (parts_scratch_.empty()) continue;
       const Time t = nodes_[node].serve(arrival, call->commands, call->replies,
                                         parts_scratch_.data(), parts_scratch_.size(), as_mget);
       done = std::max(done, t);

@@ -20,6 +20,7 @@
 #include <deque>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "engine/backends/kv.h"
 #include "engine/backends/sim/cost_model.h"
 #include "engine/backends/sim/redis_node.h"
@@ -46,7 +47,9 @@ class RedisCluster final : public KvExecutor {
   Scheduler* sched_;
   RedisCosts costs_;
   std::vector<RedisNode> nodes_;
-  std::vector<int> parts_scratch_;  // node index per command of the current call
+  std::vector<int> parts_scratch_;  // indexes of the current call's commands on one node
+  std::vector<int> node_scratch_;   // node of each command of the current call
+  mutable absl::flat_hash_map<KeyId, std::uint8_t> node_cache_;
 };
 
 }  // namespace likesim::sim
