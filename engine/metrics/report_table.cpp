@@ -51,6 +51,10 @@ std::string hottest_backend(const StrategyReport& s) {
     std::snprintf(buf, sizeof buf, "pg cpu %.0f%%", 100.0 * s.backends.db_cpu_utilisation);
     name = buf;
   }
+  // A hot row can stall PostgreSQL with its CPUs idle: then the lock queue is the story.
+  if (s.backends.db_row_lock_wait_p99_us >= 10'000 && s.backends.db_cpu_utilisation < 0.5) {
+    name = "pg lock p99 " + ms(s.backends.db_row_lock_wait_p99_us) + "ms";
+  }
   return name;
 }
 

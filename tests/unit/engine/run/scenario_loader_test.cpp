@@ -76,7 +76,7 @@ TEST(ScenarioLoader, CelebrityScenarioReadsEverySection) {
   EXPECT_EQ(s->workload.celebrity.hold_s, 180);
   EXPECT_EQ(s->workload.steady.writes_per_s, 2000);
   EXPECT_EQ(s->workload.steady.reads_per_s, 20000);
-  EXPECT_EQ(s->costs.redis.nodes, 3);
+  EXPECT_EQ(s->costs.redis.nodes, 6);
   std::vector<std::string> names;
   for (const auto& c : s->strategies) names.push_back(c.name);
   EXPECT_EQ(names, (std::vector<std::string>{"count_query", "single_counter", "sharded_counter",
@@ -150,7 +150,7 @@ TEST(ScenarioLoader, BadTypeNamesFileLineAndKey) {
   const std::string flt =
       write_scenario("badfloat.toml", std::string(kBase) + "[backends.redis]\nnodes = 2.5\n");
   EXPECT_EQ(error_of(flt),
-            flt + ":19: backends.redis.nodes: expected an integer in 1..64, got 2.5");
+            flt + ":19: backends.redis.nodes: expected an integer in 1..32, got 2.5");
 }
 
 TEST(ScenarioLoader, OutOfRangeValuesAreErrors) {
