@@ -6,17 +6,9 @@ SingleCounter::SingleCounter(const StrategyContext& ctx, const SingleCounterKnob
     : knobs_(knobs),
       kv_(ctx.kv),
       db_(ctx.db),
+      counter_(knobs.store, ctx),
       dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
       one_statement_(knobs.store == CounterStore::db && knobs.dedup == DedupMethod::db_unique) {}
-
-Task<ReplyStatus> SingleCounter::add(PostId post, std::int64_t delta) {
-  if (knobs_.store == CounterStore::db) {
-    const DbReply r = co_await db_.run(DbStatement::counter_add(post, delta));
-    co_return r.status;
-  }
-  const KvReply r = co_await kv_.incr_by(KeyId::counter(post), delta);
-  co_return r.status;
-}
 
 Task<LikeResult> SingleCounter::like(Request r) {
   if (one_statement_) {
@@ -34,7 +26,7 @@ Task<LikeResult> SingleCounter::like(Request r) {
   if (added == DedupAnswer::failed) co_return LikeResult::failed;
   if (added == DedupAnswer::unchanged) co_return LikeResult::already_liked;
   // Recorded but maybe not counted if this fails: the honest answer is `failed`.
-  const ReplyStatus counted = co_await add(r.post, +1);
+  const ReplyStatus counted = co_await counter_.add(r.post, +1);
   co_return counted == ReplyStatus::ok ? LikeResult::ok : LikeResult::failed;
 }
 
@@ -53,21 +45,12 @@ Task<UnlikeResult> SingleCounter::unlike(Request r) {
   const DedupAnswer removed = co_await dedup_->remove(r.post, r.user);
   if (removed == DedupAnswer::failed) co_return UnlikeResult::failed;
   if (removed == DedupAnswer::unchanged) co_return UnlikeResult::not_liked;
-  const ReplyStatus counted = co_await add(r.post, -1);
+  const ReplyStatus counted = co_await counter_.add(r.post, -1);
   co_return counted == ReplyStatus::ok ? UnlikeResult::ok : UnlikeResult::failed;
 }
 
-Task<DbReply> SingleCounter::read_counter(PostId post) {
-  if (knobs_.store == CounterStore::db) {
-    const DbReply r = co_await db_.run(DbStatement::counter_read(post));
-    co_return r;
-  }
-  const KvReply r = co_await kv_.get(KeyId::counter(post));
-  co_return DbReply{r.value, r.status};
-}
-
 Task<CountResult> SingleCounter::count(PostId post) {
-  const DbReply r = co_await read_counter(post);
+  const DbReply r = co_await counter_.read(post);
   co_return CountResult{r.value, false, r.status == ReplyStatus::ok};
 }
 
@@ -81,7 +64,7 @@ Task<StatusResult> SingleCounter::status(PostId post, UserId user) {
 }
 
 Task<std::int64_t> SingleCounter::exact_count(PostId post) {
-  const DbReply r = co_await read_counter(post);
+  const DbReply r = co_await counter_.read(post);
   co_return r.value;
 }
 

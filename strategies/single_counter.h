@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "strategies/dedup/dedup.h"
+#include "strategies/post_counter.h"
 #include "strategies/strategy.h"
 
 namespace likesim {
@@ -29,13 +30,10 @@ class SingleCounter final : public Strategy {
   void figures(std::vector<Figure>& out) const override;
 
  private:
-  // Adds `delta` to the post's counter in the configured store.
-  Task<ReplyStatus> add(PostId post, std::int64_t delta);
-  Task<DbReply> read_counter(PostId post);
-
   SingleCounterKnobs knobs_;
   Kv kv_;
   Db db_;
+  PostCounter counter_;
   std::unique_ptr<Dedup> dedup_;
   bool one_statement_;  // db store + db_unique: insert and count in one statement
 };

@@ -8,8 +8,7 @@ namespace likesim {
 WriteBuffered::WriteBuffered(const StrategyContext& ctx, const WriteBufferedKnobs& knobs)
     : knobs_(knobs),
       rt_(ctx.runtime),
-      kv_(ctx.kv),
-      db_(ctx.db),
+      counter_(knobs.store, ctx),
       dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
       buffers_(static_cast<std::size_t>(std::max(1, knobs.app_servers))) {}
 
@@ -33,17 +32,8 @@ Task<UnlikeResult> WriteBuffered::unlike(Request r) {
   co_return UnlikeResult::ok;
 }
 
-Task<DbReply> WriteBuffered::read_counter(PostId post) {
-  if (knobs_.store == CounterStore::db) {
-    const DbReply r = co_await db_.run(DbStatement::counter_read(post));
-    co_return r;
-  }
-  const KvReply r = co_await kv_.get(KeyId::counter(post));
-  co_return DbReply{r.value, r.status};
-}
-
 Task<CountResult> WriteBuffered::count(PostId post) {
-  const DbReply r = co_await read_counter(post);
+  const DbReply r = co_await counter_.read(post);
   co_return CountResult{r.value, true, r.status == ReplyStatus::ok};
 }
 
@@ -53,7 +43,7 @@ Task<StatusResult> WriteBuffered::status(PostId post, UserId user) {
 }
 
 Task<std::int64_t> WriteBuffered::exact_count(PostId post) {
-  const DbReply r = co_await read_counter(post);
+  const DbReply r = co_await counter_.read(post);
   co_return r.value;
 }
 
@@ -80,16 +70,7 @@ Task<void> WriteBuffered::flush(std::size_t server) {
   std::erase_if(deltas, [](const auto& d) { return d.second == 0; });
   if (deltas.empty()) co_return;
   ++flushes_in_flight_;
-  ReplyStatus status = ReplyStatus::ok;
-  if (knobs_.store == CounterStore::redis) {
-    KvBatch pipeline;
-    for (const auto& [post, delta] : deltas) pipeline.add(KvCommand::incr_by(KeyId::counter(post), delta));
-    status = co_await kv_.pipeline(pipeline);
-  } else {
-    DbBatch tx;
-    for (const auto& [post, delta] : deltas) tx.add(DbStatement::counter_add(post, delta));
-    status = co_await db_.transaction(tx);
-  }
+  const ReplyStatus status = co_await counter_.add_all(deltas);
   --flushes_in_flight_;
   ++flushes_;
   if (status == ReplyStatus::rejected || status == ReplyStatus::unavailable) {

@@ -19,6 +19,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "engine/core/random_stream.h"
 #include "strategies/dedup/dedup.h"
+#include "strategies/post_counter.h"
 #include "strategies/strategy.h"
 
 namespace likesim {
@@ -44,12 +45,10 @@ class WriteBuffered final : public Strategy {
   Task<void> flusher(std::size_t server);
   // Sends everything server `server` holds; deltas the store certainly did not apply go back.
   Task<void> flush(std::size_t server);
-  Task<DbReply> read_counter(PostId post);
 
   WriteBufferedKnobs knobs_;
   Runtime* rt_;
-  Kv kv_;
-  Db db_;
+  PostCounter counter_;
   std::unique_ptr<Dedup> dedup_;
   std::vector<Buffer> buffers_;
   bool stopping_ = false;

@@ -1,0 +1,38 @@
+#include "strategies/post_counter.h"
+
+namespace likesim {
+
+Task<ReplyStatus> PostCounter::add(PostId post, std::int64_t delta) {
+  if (store_ == CounterStore::db) {
+    const DbReply r = co_await db_.run(DbStatement::counter_add(post, delta));
+    co_return r.status;
+  }
+  const KvReply r = co_await kv_.incr_by(KeyId::counter(post), delta);
+  co_return r.status;
+}
+
+Task<DbReply> PostCounter::read(PostId post) {
+  if (store_ == CounterStore::db) {
+    const DbReply r = co_await db_.run(DbStatement::counter_read(post));
+    co_return r;
+  }
+  const KvReply r = co_await kv_.get(KeyId::counter(post));
+  co_return DbReply{r.value, r.status};
+}
+
+Task<ReplyStatus> PostCounter::add_all(std::vector<std::pair<PostId, std::int64_t>> deltas) {
+  if (store_ == CounterStore::redis) {
+    KvBatch pipeline;
+    for (const auto& [post, delta] : deltas) {
+      pipeline.add(KvCommand::incr_by(KeyId::counter(post), delta));
+    }
+    const ReplyStatus s = co_await kv_.pipeline(pipeline);
+    co_return s;
+  }
+  DbBatch tx;
+  for (const auto& [post, delta] : deltas) tx.add(DbStatement::counter_add(post, delta));
+  const ReplyStatus s = co_await db_.transaction(tx);
+  co_return s;
+}
+
+}  // namespace likesim

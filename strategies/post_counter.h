@@ -1,0 +1,30 @@
+// PostCounter: one stored counter per post, in PostgreSQL (like_counts row, updated under its
+// row lock) or in Redis (likes:{P}:count). Shared by the strategies that keep a single
+// counter per post: single_counter updates it per like, write_buffered per flush.
+//
+//   PostCounter counter(CounterStore::redis, ctx);
+//   ReplyStatus s = co_await counter.add(post, +1);
+//   DbReply n = co_await counter.read(post);          // n.value, n.status
+#pragma once
+
+#include "strategies/strategy.h"
+
+namespace likesim {
+
+class PostCounter {
+ public:
+  PostCounter(CounterStore store, const StrategyContext& ctx)
+      : store_(store), kv_(ctx.kv), db_(ctx.db) {}
+
+  Task<ReplyStatus> add(PostId post, std::int64_t delta);
+  Task<DbReply> read(PostId post);
+  // Adds every (post, delta) in one round trip: a Redis pipeline or one transaction.
+  Task<ReplyStatus> add_all(std::vector<std::pair<PostId, std::int64_t>> deltas);
+
+ private:
+  CounterStore store_;
+  Kv kv_;
+  Db db_;
+};
+
+}  // namespace likesim
