@@ -25,14 +25,15 @@ void BM_Scheduler_PushPop(benchmark::State& state) {
   Scheduler s;
   Rescheduler r;
   r.s = &s;
-  for (std::uint64_t i = 0; i < pending; ++i) s.schedule(Duration(static_cast<std::int64_t>(i)), &r, i);
+  for (std::uint64_t i = 0; i < pending; ++i)
+    s.schedule(Duration(static_cast<std::int64_t>(i)), &r, i);
   std::uint64_t events = 0;
   for (auto _ : state) {
     for (int i = 0; i < 1000; ++i) s.run_one();
     events += 1000;
   }
-  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events),
-                                                      benchmark::Counter::kIsRate);
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Scheduler_PushPop)->Arg(10)->Arg(1000)->Arg(20000)->ArgNames({"pending"});
 
@@ -51,8 +52,8 @@ void BM_Scheduler_CoroutineSleep(benchmark::State& state) {
     s.run();
     events += s.events_processed();
   }
-  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events),
-                                                      benchmark::Counter::kIsRate);
+  state.counters["events_per_s"] =
+      benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_Scheduler_CoroutineSleep)->Arg(1)->Arg(100)->Arg(10000)->ArgNames({"tasks"});
 

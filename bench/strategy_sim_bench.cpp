@@ -17,10 +17,10 @@ namespace likesim {
 namespace {
 
 void BM_Strategy_Celebrity(benchmark::State& state, const std::string& strategy) {
-  absl::StatusOr<Scenario> loaded = load_scenario(
-      std::string(LIKESIM_SOURCE_DIR) + "/scenarios/celebrity.toml",
-      {"duration_s=30", "warmup_s=0", "workload.celebrity.start_s=0",
-       "workload.celebrity.ramp_s=1"});
+  absl::StatusOr<Scenario> loaded =
+      load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/celebrity.toml",
+                    {"duration_s=30", "warmup_s=0", "workload.celebrity.start_s=0",
+                     "workload.celebrity.ramp_s=1"});
   if (!loaded.ok()) {
     state.SkipWithError(std::string(loaded.status().message()).c_str());
     return;
@@ -44,15 +44,20 @@ void BM_Strategy_Celebrity(benchmark::State& state, const std::string& strategy)
 }
 
 BENCHMARK_CAPTURE(BM_Strategy_Celebrity, count_query, std::string("count_query"))
-    ->Unit(benchmark::kSecond)->Iterations(1);
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
 BENCHMARK_CAPTURE(BM_Strategy_Celebrity, single_counter, std::string("single_counter"))
-    ->Unit(benchmark::kSecond)->Iterations(1);
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
 BENCHMARK_CAPTURE(BM_Strategy_Celebrity, sharded_counter, std::string("sharded_counter"))
-    ->Unit(benchmark::kSecond)->Iterations(1);
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
 BENCHMARK_CAPTURE(BM_Strategy_Celebrity, write_buffered, std::string("write_buffered"))
-    ->Unit(benchmark::kSecond)->Iterations(1);
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
 BENCHMARK_CAPTURE(BM_Strategy_Celebrity, async_log, std::string("async_log"))
-    ->Unit(benchmark::kSecond)->Iterations(1);
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
 
 }  // namespace
 }  // namespace likesim

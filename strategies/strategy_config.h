@@ -35,19 +35,19 @@ struct SingleCounterKnobs {
 };
 
 struct ShardedCounterKnobs {
-  int shards = 16;                       // K counter keys per post
+  int shards = 16;  // K counter keys per post
   ShardPick pick = ShardPick::random;
-  bool hash_tag = false;                 // true puts all of a post's shards on one node
-  double cache_ttl_ms = 0;               // > 0: app-side read cache of the summed count
-  bool adaptive = false;                 // shard a post only while it is hot (seed 002 §6.2)
-  double hot_likes_per_s = 1000;         // adaptive: shard when the rate passes this
-  double cool_likes_per_s = 100;         // adaptive: fold back when it falls below this
+  bool hash_tag = false;          // true puts all of a post's shards on one node
+  double cache_ttl_ms = 0;        // > 0: app-side read cache of the summed count
+  bool adaptive = false;          // shard a post only while it is hot (seed 002 §6.2)
+  double hot_likes_per_s = 1000;  // adaptive: shard when the rate passes this
+  double cool_likes_per_s = 100;  // adaptive: fold back when it falls below this
   DedupMethod dedup = DedupMethod::redis_set;
   int dedup_shards = kDefaultDedupShards;
 };
 
 struct WriteBufferedKnobs {
-  int app_servers = 4;                   // each buffers its own deltas in memory
+  int app_servers = 4;  // each buffers its own deltas in memory
   double flush_interval_ms = 100;
   CounterStore store = CounterStore::redis;
   DedupMethod dedup = DedupMethod::redis_set;
@@ -56,8 +56,8 @@ struct WriteBufferedKnobs {
 
 struct AsyncLogKnobs {
   int consumers = 4;
-  bool idempotent = true;                // offsets stored with the counts in one transaction
-  int max_batch = 500;                   // records per poll
+  bool idempotent = true;  // offsets stored with the counts in one transaction
+  int max_batch = 500;     // records per poll
   DedupMethod dedup = DedupMethod::db_unique;
   int dedup_shards = kDefaultDedupShards;
 };
@@ -73,10 +73,14 @@ struct StrategyConfig {
 
 constexpr std::string_view dedup_name(DedupMethod d) {
   switch (d) {
-    case DedupMethod::db_unique: return "db_unique";
-    case DedupMethod::redis_set: return "redis_set";
-    case DedupMethod::bloom: return "bloom";
-    case DedupMethod::lua_atomic: return "lua_atomic";
+    case DedupMethod::db_unique:
+      return "db_unique";
+    case DedupMethod::redis_set:
+      return "redis_set";
+    case DedupMethod::bloom:
+      return "bloom";
+    case DedupMethod::lua_atomic:
+      return "lua_atomic";
   }
   return "?";
 }

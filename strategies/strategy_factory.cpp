@@ -19,25 +19,24 @@ Overloaded(Fs...) -> Overloaded<Fs...>;
 }  // namespace
 
 std::unique_ptr<Strategy> make_strategy(const StrategyConfig& config, const StrategyContext& ctx) {
-  return std::visit(
-      Overloaded{
-          [&](const CountQueryKnobs&) -> std::unique_ptr<Strategy> {
-            return std::make_unique<CountQuery>(ctx);
-          },
-          [&](const SingleCounterKnobs& k) -> std::unique_ptr<Strategy> {
-            return std::make_unique<SingleCounter>(ctx, k);
-          },
-          [&](const ShardedCounterKnobs& k) -> std::unique_ptr<Strategy> {
-            return std::make_unique<ShardedCounter>(ctx, k);
-          },
-          [&](const WriteBufferedKnobs& k) -> std::unique_ptr<Strategy> {
-            return std::make_unique<WriteBuffered>(ctx, k);
-          },
-          [&](const AsyncLogKnobs& k) -> std::unique_ptr<Strategy> {
-            return std::make_unique<AsyncLog>(ctx, k);
-          },
-      },
-      config.knobs);
+  return std::visit(Overloaded{
+                        [&](const CountQueryKnobs&) -> std::unique_ptr<Strategy> {
+                          return std::make_unique<CountQuery>(ctx);
+                        },
+                        [&](const SingleCounterKnobs& k) -> std::unique_ptr<Strategy> {
+                          return std::make_unique<SingleCounter>(ctx, k);
+                        },
+                        [&](const ShardedCounterKnobs& k) -> std::unique_ptr<Strategy> {
+                          return std::make_unique<ShardedCounter>(ctx, k);
+                        },
+                        [&](const WriteBufferedKnobs& k) -> std::unique_ptr<Strategy> {
+                          return std::make_unique<WriteBuffered>(ctx, k);
+                        },
+                        [&](const AsyncLogKnobs& k) -> std::unique_ptr<Strategy> {
+                          return std::make_unique<AsyncLog>(ctx, k);
+                        },
+                    },
+                    config.knobs);
 }
 
 }  // namespace likesim

@@ -20,7 +20,6 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
-
 #include "engine/backends/reply_status.h"
 #include "engine/model/ids.h"
 
@@ -51,7 +50,9 @@ struct DbStatement {
   static DbStatement delete_like(PostId p, UserId u) { return {p, u, 0, DbVerb::delete_like}; }
   static DbStatement like_exists(PostId p, UserId u) { return {p, u, 0, DbVerb::like_exists}; }
   static DbStatement count_likes(PostId p) { return {p, 0, 0, DbVerb::count_likes}; }
-  static DbStatement counter_add(PostId p, std::int64_t d) { return {p, 0, d, DbVerb::counter_add}; }
+  static DbStatement counter_add(PostId p, std::int64_t d) {
+    return {p, 0, d, DbVerb::counter_add};
+  }
   static DbStatement counter_read(PostId p) { return {p, 0, 0, DbVerb::counter_read}; }
   static DbStatement insert_like_and_increment(PostId p, UserId u) {
     return {p, u, 0, DbVerb::insert_like_and_increment};
@@ -137,8 +138,12 @@ class Db {
     DbCall call;
     bool await_ready() const noexcept { return batch->empty(); }
     void await_suspend(std::coroutine_handle<> h) {
-      call = DbCall{batch->statements().data(), batch->replies().data(),
-                    static_cast<std::uint32_t>(batch->size()), kind, 0, h};
+      call = DbCall{batch->statements().data(),
+                    batch->replies().data(),
+                    static_cast<std::uint32_t>(batch->size()),
+                    kind,
+                    0,
+                    h};
       exec->submit(&call);
     }
     ReplyStatus await_resume() const noexcept {

@@ -21,16 +21,26 @@ char* put(char* p, std::uint32_t v) { return std::to_chars(p, p + 10, v).ptr; }
 std::size_t render_key(const KeyId& key, char* buf) {
   char* p = buf;
   switch (key.kind) {
-    case KeyKind::counter: p = put(p, "likes:"); break;
-    case KeyKind::shard: p = put(p, "likes:"); break;
-    case KeyKind::like_set: p = put(p, "liked:"); break;
-    case KeyKind::bloom: p = put(p, "bloom:"); break;
+    case KeyKind::counter:
+      p = put(p, "likes:");
+      break;
+    case KeyKind::shard:
+      p = put(p, "likes:");
+      break;
+    case KeyKind::like_set:
+      p = put(p, "liked:");
+      break;
+    case KeyKind::bloom:
+      p = put(p, "bloom:");
+      break;
   }
   if (key.hash_tag) *p++ = '{';
   p = put(p, key.post);
   if (key.hash_tag) *p++ = '}';
   switch (key.kind) {
-    case KeyKind::counter: p = put(p, ":count"); break;
+    case KeyKind::counter:
+      p = put(p, ":count");
+      break;
     case KeyKind::shard:
       p = put(p, ":shard:");
       p = put(p, key.shard);

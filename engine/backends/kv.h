@@ -21,7 +21,6 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
-
 #include "engine/backends/key.h"
 #include "engine/backends/reply_status.h"
 
@@ -132,8 +131,12 @@ class Kv {
     KvCall call;
     bool await_ready() const noexcept { return batch->empty(); }
     void await_suspend(std::coroutine_handle<> h) {
-      call = KvCall{batch->commands().data(), batch->replies().data(),
-                    static_cast<std::uint32_t>(batch->size()), kind, 0, h};
+      call = KvCall{batch->commands().data(),
+                    batch->replies().data(),
+                    static_cast<std::uint32_t>(batch->size()),
+                    kind,
+                    0,
+                    h};
       exec->submit(&call);
     }
     // The worst status among the replies.

@@ -17,11 +17,16 @@ enum class ReplyStatus : std::uint8_t {
 
 constexpr std::string_view status_name(ReplyStatus s) {
   switch (s) {
-    case ReplyStatus::ok: return "ok";
-    case ReplyStatus::timeout: return "timeout";
-    case ReplyStatus::rejected: return "rejected";
-    case ReplyStatus::unavailable: return "unavailable";
-    case ReplyStatus::error: return "error";
+    case ReplyStatus::ok:
+      return "ok";
+    case ReplyStatus::timeout:
+      return "timeout";
+    case ReplyStatus::rejected:
+      return "rejected";
+    case ReplyStatus::unavailable:
+      return "unavailable";
+    case ReplyStatus::error:
+      return "error";
   }
   return "?";
 }
@@ -30,11 +35,16 @@ constexpr std::string_view status_name(ReplyStatus s) {
 constexpr ReplyStatus worse(ReplyStatus a, ReplyStatus b) {
   auto rank = [](ReplyStatus s) {
     switch (s) {
-      case ReplyStatus::ok: return 0;
-      case ReplyStatus::rejected: return 1;
-      case ReplyStatus::unavailable: return 2;
-      case ReplyStatus::error: return 3;
-      case ReplyStatus::timeout: return 4;
+      case ReplyStatus::ok:
+        return 0;
+      case ReplyStatus::rejected:
+        return 1;
+      case ReplyStatus::unavailable:
+        return 2;
+      case ReplyStatus::error:
+        return 3;
+      case ReplyStatus::timeout:
+        return 4;
     }
     return 4;
   };

@@ -42,7 +42,8 @@ bool select_strategies(Scenario& scenario, const std::string& list, std::string&
   }
   if (!wanted.empty()) {
     std::string known;
-    for (const StrategyConfig& c : scenario.strategies) known += (known.empty() ? "" : ", ") + c.name;
+    for (const StrategyConfig& c : scenario.strategies)
+      known += (known.empty() ? "" : ", ") + c.name;
     error = "--strategies: no strategy named '" + *wanted.begin() + "' in " + scenario.file +
             " (it has: " + known + ")";
     return false;
@@ -59,20 +60,19 @@ int run_command(int argc, char** argv) {
   std::uint64_t seed = 0;
   int jobs = 0;
   po::options_description visible(kUsage);
-  visible.add_options()
-      ("help,h", "show this help")
-      ("out,o", po::value(&out_path)->value_name("FILE"),
-       "write the full JSON report (schema likesim.report/1) to FILE; '-' for stdout")
-      ("seed", po::value(&seed)->value_name("N"), "override the scenario's seed")
-      ("strategies", po::value(&strategies)->value_name("A,B"),
-       "run only these strategies (names from the scenario's [strategy.NAME] tables)")
-      ("set", po::value(&overrides)->composing()->value_name("KEY=VALUE"),
-       "override any scenario value, e.g. --set strategy.sharded_counter.shards=32 "
-       "--set duration_s=30 (repeatable)")
-      ("jobs,j", po::value(&jobs)->value_name("N"),
-       "simulate N strategies at once (default: one per core); the report does not change")
-      ("quiet,q", "no progress line and no table (errors and --out only)")
-      ("fail-on-slo", "exit with status 3 when any strategy misses an SLO");
+  visible.add_options()("help,h", "show this help")(
+      "out,o", po::value(&out_path)->value_name("FILE"),
+      "write the full JSON report (schema likesim.report/1) to FILE; '-' for stdout")(
+      "seed", po::value(&seed)->value_name("N"), "override the scenario's seed")(
+      "strategies", po::value(&strategies)->value_name("A,B"),
+      "run only these strategies (names from the scenario's [strategy.NAME] tables)")(
+      "set", po::value(&overrides)->composing()->value_name("KEY=VALUE"),
+      "override any scenario value, e.g. --set strategy.sharded_counter.shards=32 "
+      "--set duration_s=30 (repeatable)")(
+      "jobs,j", po::value(&jobs)->value_name("N"),
+      "simulate N strategies at once (default: one per core); the report does not change")(
+      "quiet,q", "no progress line and no table (errors and --out only)")(
+      "fail-on-slo", "exit with status 3 when any strategy misses an SLO");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&scenario_path));
   po::options_description all;
@@ -89,7 +89,8 @@ int run_command(int argc, char** argv) {
     return 2;
   }
   if (vm.count("help")) {
-    std::cout << visible << "\nExample:\n  likesim run scenarios/celebrity.toml --out report.json\n";
+    std::cout << visible
+              << "\nExample:\n  likesim run scenarios/celebrity.toml --out report.json\n";
     return 0;
   }
   if (scenario_path.empty()) {

@@ -39,7 +39,9 @@ class Runtime {
     void await_suspend(std::coroutine_handle<> h) { rt->resume_at(until, h); }
     void await_resume() const noexcept {}
   };
-  SleepAwaiter sleep_for(Duration d) { return SleepAwaiter{this, now() + (d > Duration(0) ? d : Duration(0))}; }
+  SleepAwaiter sleep_for(Duration d) {
+    return SleepAwaiter{this, now() + (d > Duration(0) ? d : Duration(0))};
+  }
   SleepAwaiter sleep_until(Time t) { return SleepAwaiter{this, t > now() ? t : now()}; }
 
   // The first exception that escaped a spawned task, or null.

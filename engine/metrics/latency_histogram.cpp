@@ -9,7 +9,8 @@ namespace likesim {
 
 LatencyHistogram::LatencyHistogram() {
   // As hdr_calculate_bucket_config with unit magnitude 0 (lowest = 1).
-  const std::int64_t largest_single_unit = 2 * static_cast<std::int64_t>(std::pow(10, kSignificantDigits));
+  const std::int64_t largest_single_unit =
+      2 * static_cast<std::int64_t>(std::pow(10, kSignificantDigits));
   const int sub_bucket_count_magnitude =
       static_cast<int>(std::ceil(std::log2(static_cast<double>(largest_single_unit))));
   sub_bucket_half_count_magnitude_ = std::max(sub_bucket_count_magnitude, 1) - 1;
@@ -37,13 +38,15 @@ int LatencyHistogram::bucket_index(std::int64_t v) const {
 std::size_t LatencyHistogram::index_of(std::int64_t v) const {
   const int b = bucket_index(v);
   const std::int64_t sub = v >> b;
-  return static_cast<std::size_t>(((static_cast<std::int64_t>(b) + 1) << sub_bucket_half_count_magnitude_) +
-                                  (sub - sub_bucket_half_count_));
+  return static_cast<std::size_t>(
+      ((static_cast<std::int64_t>(b) + 1) << sub_bucket_half_count_magnitude_) +
+      (sub - sub_bucket_half_count_));
 }
 
 std::int64_t LatencyHistogram::value_from_index(std::size_t i) const {
   std::int64_t bucket = static_cast<std::int64_t>(i >> sub_bucket_half_count_magnitude_) - 1;
-  std::int64_t sub = static_cast<std::int64_t>(i & (sub_bucket_half_count_ - 1)) + sub_bucket_half_count_;
+  std::int64_t sub =
+      static_cast<std::int64_t>(i & (sub_bucket_half_count_ - 1)) + sub_bucket_half_count_;
   if (bucket < 0) {
     sub -= sub_bucket_half_count_;
     bucket = 0;

@@ -11,7 +11,7 @@ using Json = nlohmann::ordered_json;
 Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 Json latency(const LatencySummary& s) {
-  return Json{{"p50", s.p50}, {"p90", s.p90},   {"p99", s.p99},          {"p999", s.p999},
+  return Json{{"p50", s.p50},     {"p90", s.p90}, {"p99", s.p99},          {"p999", s.p999},
               {"p9999", s.p9999}, {"max", s.max}, {"mean", number(s.mean)}};
 }
 
@@ -47,7 +47,9 @@ Json strategy(const StrategyReport& s) {
                     {"drain_completed", s.final.drain_completed}};
   Json slo = Json::array();
   for (const SloVerdict& v : s.slo) {
-    slo.push_back(Json{{"name", v.name}, {"limit", number(v.limit)}, {"value", number(v.value)},
+    slo.push_back(Json{{"name", v.name},
+                       {"limit", number(v.limit)},
+                       {"value", number(v.value)},
                        {"pass", v.pass}});
   }
   j["slo"] = std::move(slo);
@@ -58,14 +60,14 @@ Json strategy(const StrategyReport& s) {
                          {"commands", n.commands},
                          {"max_queue", n.max_queue}});
   }
-  j["backends"] = Json{{"redis_busiest_node_utilisation",
-                        number(s.backends.redis_busiest_node_utilisation)},
-                       {"redis_nodes", std::move(nodes)},
-                       {"db_row_lock_wait_p99_us", s.backends.db_row_lock_wait_p99_us},
-                       {"db_cpu_utilisation", number(s.backends.db_cpu_utilisation)},
-                       {"db_statements", s.backends.db_statements},
-                       {"db_rejected", s.backends.db_rejected},
-                       {"log_lag_max", s.backends.log_lag_max}};
+  j["backends"] =
+      Json{{"redis_busiest_node_utilisation", number(s.backends.redis_busiest_node_utilisation)},
+           {"redis_nodes", std::move(nodes)},
+           {"db_row_lock_wait_p99_us", s.backends.db_row_lock_wait_p99_us},
+           {"db_cpu_utilisation", number(s.backends.db_cpu_utilisation)},
+           {"db_statements", s.backends.db_statements},
+           {"db_rejected", s.backends.db_rejected},
+           {"log_lag_max", s.backends.log_lag_max}};
   Json figures = Json::object();
   for (const auto& [name, value] : s.figures) figures[name] = number(value);
   j["figures"] = std::move(figures);

@@ -4,9 +4,8 @@
 // (engine.wall_seconds, engine.events_per_second, strategies[].wall_seconds).
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "engine/metrics/run_report.h"
 

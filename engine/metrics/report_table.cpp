@@ -70,22 +70,21 @@ std::string slo_text(const StrategyReport& s) {
 }  // namespace
 
 std::string report_table(const RunReport& report) {
-  const std::vector<std::string> header = {
-      "strategy",    "like p50", "like p99",  "like p99.9", "count p50",  "count p99",
-      "done/s",      "offered/s", "|drift|max", "stale p99", "lost",       "double",
-      "dedup viol",  "hottest",  "SLO"};
+  const std::vector<std::string> header = {"strategy",   "like p50",  "like p99", "like p99.9",
+                                           "count p50",  "count p99", "done/s",   "offered/s",
+                                           "|drift|max", "stale p99", "lost",     "double",
+                                           "dedup viol", "hottest",   "SLO"};
   std::vector<std::vector<std::string>> rows;
   for (const StrategyReport& s : report.strategies) {
     const OpFigures& like = s.op(Op::like);
     const OpFigures& count = s.op(Op::count);
-    rows.push_back({s.name, ms(like.latency_us.p50), ms(like.latency_us.p99),
-                    ms(like.latency_us.p999), ms(count.latency_us.p50), ms(count.latency_us.p99),
-                    human(s.throughput.completed_per_s), human(s.throughput.offered_per_s),
-                    human(static_cast<double>(s.drift.abs_max)), ms(s.drift.staleness_p99_ms),
-                    human(static_cast<double>(s.final.lost_likes)),
-                    human(static_cast<double>(s.final.double_counts)),
-                    human(static_cast<double>(s.final.dedup_violations)), hottest_backend(s),
-                    slo_text(s)});
+    rows.push_back(
+        {s.name, ms(like.latency_us.p50), ms(like.latency_us.p99), ms(like.latency_us.p999),
+         ms(count.latency_us.p50), ms(count.latency_us.p99), human(s.throughput.completed_per_s),
+         human(s.throughput.offered_per_s), human(static_cast<double>(s.drift.abs_max)),
+         ms(s.drift.staleness_p99_ms), human(static_cast<double>(s.final.lost_likes)),
+         human(static_cast<double>(s.final.double_counts)),
+         human(static_cast<double>(s.final.dedup_violations)), hottest_backend(s), slo_text(s)});
   }
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) {
@@ -107,8 +106,8 @@ std::string report_table(const RunReport& report) {
   char title[256];
   std::snprintf(title, sizeof title,
                 "%s (seed %llu, %.0f s simulated; latency in ms from the intended send time)\n",
-                report.scenario.name.c_str(),
-                static_cast<unsigned long long>(report.scenario.seed), report.scenario.duration_s);
+                report.scenario.name.c_str(), static_cast<unsigned long long>(report.scenario.seed),
+                report.scenario.duration_s);
   std::string out = title + line(header);
   for (const auto& r : rows) out += line(r);
   return out;

@@ -10,11 +10,10 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/metrics/latency_histogram.h"
 #include "engine/model/request.h"
@@ -31,9 +30,9 @@ struct LatencySummary {
 LatencySummary summarize(const LatencyHistogram& h);
 
 struct OpFigures {
-  std::uint64_t count = 0;    // answered in the measured window
-  std::uint64_t errors = 0;   // answered `failed`
-  std::uint64_t refused = 0;  // already_liked / not_liked
+  std::uint64_t count = 0;            // answered in the measured window
+  std::uint64_t errors = 0;           // answered `failed`
+  std::uint64_t refused = 0;          // already_liked / not_liked
   LatencySummary latency_us;          // from the intended send time
   LatencySummary service_latency_us;  // from the actual send time
 };

@@ -18,7 +18,8 @@ void TimeSeries::close_current() {
   current_ = Interval{};
   if (like_latency_.total_count()) like_latency_.reset();
   if (count_latency_.total_count()) count_latency_.reset();
-  for (auto& column : gauge_values_) column.resize(closed_.size() + 1, column.empty() ? 0.0 : column.back());
+  for (auto& column : gauge_values_)
+    column.resize(closed_.size() + 1, column.empty() ? 0.0 : column.back());
   ++current_index_;
 }
 

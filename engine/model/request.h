@@ -16,11 +16,16 @@ enum class Op : std::uint8_t { like, unlike, count, status, batch_count };
 constexpr int kOpCount = 5;
 constexpr std::string_view op_name(Op op) {
   switch (op) {
-    case Op::like: return "like";
-    case Op::unlike: return "unlike";
-    case Op::count: return "count";
-    case Op::status: return "status";
-    case Op::batch_count: return "batch_count";
+    case Op::like:
+      return "like";
+    case Op::unlike:
+      return "unlike";
+    case Op::count:
+      return "count";
+    case Op::status:
+      return "status";
+    case Op::batch_count:
+      return "batch_count";
   }
   return "?";
 }

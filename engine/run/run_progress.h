@@ -23,11 +23,16 @@ struct RunProgress {
 
 constexpr const char* phase_name(int phase) {
   switch (phase) {
-    case 0: return "waiting";
-    case 1: return "running";
-    case 2: return "draining";
-    case 3: return "checking";
-    default: return "done";
+    case 0:
+      return "waiting";
+    case 1:
+      return "running";
+    case 2:
+      return "draining";
+    case 3:
+      return "checking";
+    default:
+      return "done";
   }
 }
 

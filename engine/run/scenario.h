@@ -27,7 +27,7 @@ struct FaultSpec {
 
 // One service-level objective: `metric` must be <= `limit`.
 struct SloSpec {
-  std::string name;    // the scenario key, e.g. "like_p99_ms"
+  std::string name;  // the scenario key, e.g. "like_p99_ms"
   double limit = 0;
 };
 
@@ -37,9 +37,9 @@ struct Scenario {
   std::string description;
   std::uint64_t seed = 1;
   double duration_s = 60;
-  double warmup_s = 0;        // excluded from latency figures and SLOs
+  double warmup_s = 0;          // excluded from latency figures and SLOs
   double drain_timeout_s = 60;  // the drain must finish within this much simulated time
-  double interval_ms = 100;   // time-series resolution
+  double interval_ms = 100;     // time-series resolution
   WorkloadConfig workload;
   sim::CostModel costs;
   std::vector<StrategyConfig> strategies;  // in file order

@@ -496,7 +496,8 @@ StrategyConfig ScenarioReader::read_strategy(const std::string& name, const toml
     read_dedup(t, p, k.dedup);
     integer(t, p, "dedup_shards", k.dedup_shards, 1, 1024);
     if (k.dedup == DedupMethod::lua_atomic) {
-      need_redis_counter(false, "a strategy that counts in the request; write_buffered counts in memory first");
+      need_redis_counter(
+          false, "a strategy that counts in the request; write_buffered counts in memory first");
     }
     c.knobs = k;
   } else if (c.kind == "async_log") {

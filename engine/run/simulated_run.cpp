@@ -46,7 +46,8 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
       }
     }
   };
-  int jobs = options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
+  int jobs =
+      options.jobs > 0 ? options.jobs : static_cast<int>(std::thread::hardware_concurrency());
   jobs = std::max(1, std::min<int>(jobs, static_cast<int>(n)));
   {
     std::vector<std::jthread> threads;

@@ -19,7 +19,6 @@ struct RunOptions {
 RunProgress make_progress(const Scenario& scenario);
 
 // Throws std::runtime_error naming the strategy when a simulation fails.
-RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
-                        RunProgress* progress);
+RunReport run_simulated(const Scenario& scenario, const RunOptions& options, RunProgress* progress);
 
 }  // namespace likesim

@@ -8,9 +8,8 @@ namespace likesim {
 
 std::span<const std::string_view> known_slo_metrics() {
   static constexpr std::string_view kNames[] = {
-      "like_p99_ms",      "like_p999_ms",  "count_p99_ms", "status_p99_ms",
-      "staleness_p99_ms", "drift_abs_max", "lost_likes",   "double_counts",
-      "dedup_violations", "error_rate"};
+      "like_p99_ms",   "like_p999_ms", "count_p99_ms",  "status_p99_ms",    "staleness_p99_ms",
+      "drift_abs_max", "lost_likes",   "double_counts", "dedup_violations", "error_rate"};
   return kNames;
 }
 

@@ -192,8 +192,12 @@ Task<void> StrategySimulation::inject_fault(FaultSpec fault) {
   co_await world_.runtime().sleep_until(from_seconds(fault.at_s));
   bool applied = false;
   switch (fault.kind) {
-    case FaultKind::app_server_crash: applied = strategy_->crash_app_server(fault.target); break;
-    case FaultKind::consumer_crash: applied = strategy_->crash_consumer(fault.target); break;
+    case FaultKind::app_server_crash:
+      applied = strategy_->crash_app_server(fault.target);
+      break;
+    case FaultKind::consumer_crash:
+      applied = strategy_->crash_consumer(fault.target);
+      break;
   }
   // A fault aimed at every strategy skips those without the component; one aimed at this
   // strategy by name must apply.
@@ -211,7 +215,8 @@ Task<void> StrategySimulation::sample_gauges() {
       max_queue = std::max(max_queue, world_.redis().queue_now(n));
     }
     series_.set_gauge("redis_max_queue", now, static_cast<double>(max_queue));
-    series_.set_gauge("db_busy_connections", now, static_cast<double>(world_.postgres().busy_connections(now)));
+    series_.set_gauge("db_busy_connections", now,
+                      static_cast<double>(world_.postgres().busy_connections(now)));
     series_.set_gauge("log_lag", now, static_cast<double>(world_.kafka().lag()));
   }
 }
@@ -293,7 +298,8 @@ StrategyReport StrategySimulation::build_report() const {
   r.knobs = knobs_json(config_.knobs);
   for (int i = 0; i < kOpCount; ++i) {
     const OpStats& s = ops_[i];
-    r.ops[static_cast<std::size_t>(i)] = op_figures(s.latency, s.service, s.count, s.errors, s.refused);
+    r.ops[static_cast<std::size_t>(i)] =
+        op_figures(s.latency, s.service, s.count, s.errors, s.refused);
   }
   const double window_s = std::max(1e-9, to_seconds(end_ - warmup_));
   r.throughput.offered_per_s = static_cast<double>(offered_) / window_s;

@@ -79,8 +79,8 @@ class StrategySimulation {
   std::uint64_t reads_checked_ = 0;
   std::uint64_t reads_never_true_ = 0;  // reported a value the truth never had
   std::int64_t drift_abs_max_ = 0;
-  std::uint64_t offered_ = 0;           // requests with intended time in the measured window
-  std::uint64_t completed_ = 0;         // answered without failure in the measured window
+  std::uint64_t offered_ = 0;    // requests with intended time in the measured window
+  std::uint64_t completed_ = 0;  // answered without failure in the measured window
   std::uint64_t in_flight_ = 0;
   bool feeder_done_ = false;
   bool drained_ = false;

@@ -38,7 +38,11 @@ struct RedisCosts {
   double bloom_us = 2.0;
   // appendfsync always: +0.28 ms per write, serialised on the node's thread.
   double fsync_always_us = 280.0;
-  enum class Appendfsync : std::uint8_t { no, everysec, always } appendfsync = Appendfsync::everysec;
+  enum class Appendfsync : std::uint8_t {
+    no,
+    everysec,
+    always
+  } appendfsync = Appendfsync::everysec;
   // A client-side timeout: the command is answered `timeout` (it may still run later).
   double timeout_ms = 1000.0;
   ServiceDistribution distribution = ServiceDistribution::deterministic;
@@ -54,8 +58,8 @@ struct PostgresCosts {
   double rtt_us = 20.0;
   // Per-statement CPU: UPDATE of one hot row with synchronous_commit off, one client, ran at
   // 22 k tx/s => 45 µs per transaction = rtt + statement + commit CPU.
-  double statement_us = 20.0;            // exists / counter_read / counter_add / offset guard
-  double insert_us = 30.0;               // insert / delete of a like row (index maintenance)
+  double statement_us = 20.0;  // exists / counter_read / counter_add / offset guard
+  double insert_us = 30.0;     // insert / delete of a like row (index maintenance)
   double commit_cpu_us = 5.0;
   // COUNT(*) of one post: 4.7 ms for 100 k rows, 49 ms for 1 M => 47 ns per row.
   double count_base_us = 20.0;
@@ -80,14 +84,14 @@ struct KafkaCosts {
   // acknowledged after the broker writes the batch.
   double linger_ms = 5.0;
   int batch_records = 1000;
-  double broker_append_us = 50.0;   // per produce request (one batch)
-  double broker_record_us = 0.5;    // per record in it
+  double broker_append_us = 50.0;  // per produce request (one batch)
+  double broker_record_us = 0.5;   // per record in it
   double rtt_us = 20.0;
   // Consumers: a poll returns up to max_poll_records, waiting up to poll_timeout_ms for data.
   int max_poll_records = 500;
   double poll_timeout_ms = 100.0;
-  double fetch_us = 50.0;           // per poll that returns data
-  double commit_us = 100.0;         // offset commit round trip
+  double fetch_us = 50.0;    // per poll that returns data
+  double commit_us = 100.0;  // offset commit round trip
 };
 
 struct CostModel {

@@ -123,7 +123,8 @@ bool KafkaLog::try_fill(std::uint32_t c, LogCall* call) {
          part.visible_end - part.position});
     for (std::int64_t i = 0; i < limit; ++i) {
       const std::int64_t offset = part.position + i;
-      call->out[i] = LogRecord{part.records[static_cast<std::size_t>(offset - part.base)], p, offset};
+      call->out[i] =
+          LogRecord{part.records[static_cast<std::size_t>(offset - part.base)], p, offset};
       if (offset < part.max_position) ++stats_.redelivered;
     }
     part.position += limit;
@@ -149,7 +150,8 @@ void KafkaLog::on_event(std::uint64_t arg) {
   const std::uint64_t generation = arg >> 22;
   switch (kind) {
     case kLinger:
-      if (parts_[index].linger_generation == generation) send_batch(static_cast<std::uint32_t>(index));
+      if (parts_[index].linger_generation == generation)
+        send_batch(static_cast<std::uint32_t>(index));
       break;
     case kVisible:
       make_visible(static_cast<std::uint32_t>(index), static_cast<std::int64_t>(generation));

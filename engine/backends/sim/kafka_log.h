@@ -40,9 +40,7 @@ class KafkaLog final : public LogExecutor, private EventHandler {
   KafkaLog(Scheduler& s, const KafkaCosts& costs, int consumers, std::uint64_t seed);
 
   std::uint32_t partitions() const override { return static_cast<std::uint32_t>(parts_.size()); }
-  std::uint32_t consumers() const override {
-    return static_cast<std::uint32_t>(consumers_.size());
-  }
+  std::uint32_t consumers() const override { return static_cast<std::uint32_t>(consumers_.size()); }
   void submit(LogCall* call) override;
 
   const KafkaStats& stats() const { return stats_; }
@@ -51,19 +49,19 @@ class KafkaLog final : public LogExecutor, private EventHandler {
 
  private:
   struct Partition {
-    std::deque<LogEvent> records;        // offsets [base, base + records.size())
+    std::deque<LogEvent> records;  // offsets [base, base + records.size())
     std::int64_t base = 0;
-    std::int64_t visible_end = 0;        // written by the broker
+    std::int64_t visible_end = 0;  // written by the broker
     std::int64_t committed = 0;
-    std::int64_t position = 0;           // the owning consumer's next offset to read
-    std::int64_t max_position = 0;       // furthest ever read (to count redeliveries)
-    std::vector<LogCall*> batch;         // appends waiting for the batch to be sent
+    std::int64_t position = 0;      // the owning consumer's next offset to read
+    std::int64_t max_position = 0;  // furthest ever read (to count redeliveries)
+    std::vector<LogCall*> batch;    // appends waiting for the batch to be sent
     std::uint64_t linger_generation = 0;
   };
   struct Consumer {
     LogCall* waiting_poll = nullptr;
     std::uint64_t poll_generation = 0;
-    std::uint32_t next_partition = 0;    // round robin over owned partitions
+    std::uint32_t next_partition = 0;  // round robin over owned partitions
   };
   // Event kinds in the low 2 bits of the event argument; the rest is index and generation.
   enum : std::uint64_t { kLinger = 0, kVisible = 1, kPollTimeout = 2 };

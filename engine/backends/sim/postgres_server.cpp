@@ -166,8 +166,7 @@ void PostgresServer::submit(DbCall* call) {
     if (locks_row) {
       const std::uint64_t row =
           s.verb == DbVerb::advance_offset ? offset_row(s.post) : counter_row(s.post);
-      if (std::find(locked_scratch_.begin(), locked_scratch_.end(), row) ==
-          locked_scratch_.end()) {
+      if (std::find(locked_scratch_.begin(), locked_scratch_.end(), row) == locked_scratch_.end()) {
         const RowLockTable::Grant g = locks_.acquire(row, t);
         stats_.lock_wait.record(g.at - t);
         contention += from_micros(handoff_us * static_cast<double>(g.ahead));

@@ -19,7 +19,7 @@
 namespace likesim::sim {
 
 struct RedisNodeStats {
-  std::int64_t busy_ns = 0;    // service time consumed
+  std::int64_t busy_ns = 0;  // service time consumed
   std::uint64_t commands = 0;
   std::uint64_t requests = 0;
   std::uint64_t timeouts = 0;  // calls answered `timeout` (counted by the cluster)

@@ -22,7 +22,7 @@ namespace likesim::sim {
 class RowLockTable {
  public:
   struct Grant {
-    Time at{0};          // when the lock is granted
+    Time at{0};             // when the lock is granted
     std::size_t ahead = 0;  // transactions holding or waiting for the row when it was asked
   };
   // Asks for `row` at `ready`. Must be followed by release() for the same row.

@@ -15,8 +15,8 @@ struct CommandResult {
 };
 
 inline CommandResult run_likesim(const std::string& args) {
-  const std::string command = std::string("cd '") + LIKESIM_SOURCE_DIR + "' && '" +
-                              LIKESIM_BINARY + "' " + args + " 2>&1";
+  const std::string command =
+      std::string("cd '") + LIKESIM_SOURCE_DIR + "' && '" + LIKESIM_BINARY + "' " + args + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;

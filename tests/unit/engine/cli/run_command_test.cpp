@@ -21,8 +21,8 @@ std::string write_temp(const std::string& name, const std::string& text) {
 TEST(RunCommand, HelpExplainsEveryFlag) {
   auto r = run_likesim("run --help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* flag : {"--out", "--seed", "--strategies", "--set", "--jobs", "--quiet",
-                           "--fail-on-slo"}) {
+  for (const char* flag :
+       {"--out", "--seed", "--strategies", "--set", "--jobs", "--quiet", "--fail-on-slo"}) {
     EXPECT_NE(r.output.find(flag), std::string::npos) << flag;
   }
   EXPECT_EQ(run_likesim("--help").exit_code, 0);
@@ -79,7 +79,8 @@ TEST(RunCommand, PrintsARowPerStrategyAndWritesTheReport) {
 
 TEST(RunCommand, SetOverridesAScenarioValue) {
   auto r = run_likesim(
-      "run scenarios/smoke.toml --strategies sharded_counter --set strategy.sharded_counter.shards=0");
+      "run scenarios/smoke.toml --strategies sharded_counter --set "
+      "strategy.sharded_counter.shards=0");
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("shards"), std::string::npos) << r.output;
 }

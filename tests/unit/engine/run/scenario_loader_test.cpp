@@ -79,9 +79,9 @@ TEST(ScenarioLoader, CelebrityScenarioReadsEverySection) {
   EXPECT_EQ(s->costs.redis.nodes, 6);
   std::vector<std::string> names;
   for (const auto& c : s->strategies) names.push_back(c.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"count_query", "single_counter",
-                                             "single_counter_redis", "sharded_counter",
-                                             "write_buffered", "async_log"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"count_query", "single_counter", "single_counter_redis",
+                                      "sharded_counter", "write_buffered", "async_log"}));
   EXPECT_EQ(std::get<ShardedCounterKnobs>(s->strategies[3].knobs).shards, 16);
   EXPECT_EQ(std::get<ShardedCounterKnobs>(s->strategies[3].knobs).dedup_shards, 16);
   EXPECT_EQ(std::get<SingleCounterKnobs>(s->strategies[1].knobs).store, CounterStore::db);

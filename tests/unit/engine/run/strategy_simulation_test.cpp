@@ -64,8 +64,7 @@ TEST(StrategySimulation, CrashesCostExactlyWhatTheyShould) {
       saw_buffered = true;
       EXPECT_GT(r.final.lost_likes, 0u) << r.name;
       EXPECT_EQ(static_cast<double>(r.final.lost_likes), figure(r, "likes_lost_in_crashes"));
-      EXPECT_EQ(static_cast<double>(r.final.double_counts),
-                figure(r, "unlikes_lost_in_crashes"));
+      EXPECT_EQ(static_cast<double>(r.final.double_counts), figure(r, "unlikes_lost_in_crashes"));
     } else if (r.kind == "async_log" && r.name == "async_log_at_least_once") {
       saw_at_least_once = true;
       EXPECT_GT(r.final.double_counts, 0u) << r.name;
