@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <set>
@@ -98,6 +99,16 @@ int run_command(int argc, char** argv) {
     return 2;
   }
   if (vm.count("seed")) overrides.push_back("seed=" + std::to_string(seed));
+  if (!out_path.empty() && out_path != "-") {
+    // Refuse a report nobody could write before a long run, not after it.
+    const std::filesystem::path parent = std::filesystem::path(out_path).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+      std::cerr << "likesim run: --out " << out_path << ": directory '" << parent.string()
+                << "' does not exist\n";
+      return 2;
+    }
+  }
   if (jobs < 0) {
     std::cerr << "likesim run: --jobs must be >= 0\n";
     return 2;

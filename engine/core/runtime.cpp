@@ -40,6 +40,12 @@ void Runtime::spawn(Task<void> task) {
   resume_at(now(), d.h);
 }
 
+void Runtime::start_now(Task<void> task) {
+  ++live_tasks_;
+  Detached d = run_detached(std::move(task), this);
+  d.h.resume();
+}
+
 std::string describe(std::exception_ptr e) {
   if (!e) return "no error";
   try {

@@ -31,6 +31,10 @@ class Runtime {
   // Starts `task` as a detached background process. Its first step runs at now(), after the
   // events already scheduled for now().
   void spawn(Task<void> task);
+  // Starts `task` as a detached process now, running it inline until its first suspension.
+  // For a driver that is already at the task's start time (the open-loop feeder): it saves
+  // the scheduler round trip spawn() makes. Call it only from a coroutine or event handler.
+  void start_now(Task<void> task);
 
   struct SleepAwaiter {
     Runtime* rt;

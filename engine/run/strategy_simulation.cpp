@@ -106,7 +106,7 @@ Task<void> StrategySimulation::feed() {
       series_.record_offered(r.intended);
     }
     ++in_flight_;
-    rt.spawn(serve(r));
+    rt.start_now(serve(r));
   }
   feeder_done_ = true;
 }

@@ -56,6 +56,12 @@ TEST(RunCommand, BadScenarioNamesFileLineAndKey) {
   EXPECT_EQ(std::count(r.output.begin(), r.output.end(), '\n'), 1) << r.output;
 }
 
+TEST(RunCommand, UnwritableReportIsRefusedBeforeTheRun) {
+  auto r = run_likesim("run scenarios/smoke.toml -q --out /nonexistent/dir/report.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.output.find("/nonexistent/dir"), std::string::npos) << r.output;
+}
+
 TEST(RunCommand, UnknownStrategyInFilterIsAnError) {
   auto r = run_likesim("run scenarios/smoke.toml --strategies count_query,nope -q");
   EXPECT_EQ(r.exit_code, 2);

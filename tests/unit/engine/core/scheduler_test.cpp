@@ -133,5 +133,29 @@ TEST(Task, DeepChainsDoNotOverflowTheStack) {
   EXPECT_EQ(out, 100000);
 }
 
+Task<void> record_step(Runtime& rt, std::vector<int>& steps, int id) {
+  steps.push_back(id);
+  co_await rt.sleep_for(1us);
+  steps.push_back(id + 100);
+}
+
+Task<void> starter(Runtime& rt, std::vector<int>& steps) {
+  rt.start_now(record_step(rt, steps, 1));  // runs to its first suspension before returning
+  steps.push_back(0);
+  rt.spawn(record_step(rt, steps, 2));  // runs after the current event
+  steps.push_back(-1);
+  co_return;
+}
+
+TEST(Runtime, StartNowRunsInlineSpawnRunsLater) {
+  Scheduler s;
+  SimRuntime rt(s);
+  std::vector<int> steps;
+  rt.spawn(starter(rt, steps));
+  s.run();
+  EXPECT_EQ(steps, (std::vector<int>{1, 0, -1, 2, 101, 102}));
+  EXPECT_EQ(rt.live_tasks(), 0u);
+}
+
 }  // namespace
 }  // namespace likesim
