@@ -1,11 +1,15 @@
 #include "engine/core/scheduler.h"
 
+#include <algorithm>
+
 namespace likesim {
 
+// A 4-ary heap: half the depth of a binary one, and a node's children share a cache line or
+// two, which matters once tens of thousands of requests are pending.
 void Scheduler::sift_up(std::size_t i) {
   Event e = heap_[i];
   while (i > 0) {
-    std::size_t parent = (i - 1) / 2;
+    std::size_t parent = (i - 1) / kArity;
     if (!later(heap_[parent], e)) break;
     heap_[i] = heap_[parent];
     i = parent;
@@ -17,9 +21,13 @@ void Scheduler::sift_down(std::size_t i) {
   const std::size_t n = heap_.size();
   Event e = heap_[i];
   for (;;) {
-    std::size_t child = 2 * i + 1;
-    if (child >= n) break;
-    if (child + 1 < n && later(heap_[child], heap_[child + 1])) ++child;
+    const std::size_t first = kArity * i + 1;
+    if (first >= n) break;
+    std::size_t child = first;
+    const std::size_t last = std::min(first + kArity, n);
+    for (std::size_t c = first + 1; c < last; ++c) {
+      if (later(heap_[child], heap_[c])) child = c;
+    }
     if (!later(e, heap_[child])) break;
     heap_[i] = heap_[child];
     i = child;

@@ -1,6 +1,6 @@
 // Scheduler: the discrete-event loop of the simulated world.
 //
-// Events are 32-byte values in a binary heap ordered by (time, sequence), so events at the
+// Events are 32-byte values in a 4-ary heap ordered by (time, sequence), so events at the
 // same time run in the order they were scheduled and a run is reproducible. An event either
 // resumes a coroutine or calls an EventHandler with a 64-bit argument (a simulated server's
 // "service complete"); there is no std::function and no allocation per event.
@@ -59,6 +59,7 @@ class Scheduler {
 
  private:
   static constexpr std::uint64_t kResume = ~std::uint64_t{0};
+  static constexpr std::size_t kArity = 4;
   struct Event {
     std::int64_t time;
     std::uint64_t seq;
