@@ -207,8 +207,9 @@ Task<void> StrategySimulation::inject_fault(FaultSpec fault) {
 Task<void> StrategySimulation::sample_gauges() {
   Runtime& rt = world_.runtime();
   const Duration interval = from_millis(scenario_.interval_ms);
-  while (sampling_) {
+  for (;;) {
     co_await rt.sleep_for(interval);
+    if (!sampling_) break;  // the time series is closed
     const Time now = rt.now();
     std::size_t max_queue = 0;
     for (int n = 0; n < world_.redis().nodes(); ++n) {
