@@ -1,6 +1,7 @@
 #include "engine/metrics/time_series.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace likesim {
 
@@ -72,27 +73,16 @@ TimeSeriesFigures TimeSeries::figures() const {
   f.interval_ms = to_millis(interval_);
   const double per_s = 1.0 / to_seconds(interval_);
   const std::size_t n = closed_.size();
-  f.t_s.reserve(n);
-  auto column = [&](std::string name) -> std::vector<double>& {
-    f.columns.emplace_back(std::move(name), std::vector<double>());
-    f.columns.back().second.reserve(n);
-    return f.columns.back().second;
-  };
-  auto& offered = column("offered_per_s");
-  auto& completed = column("completed_per_s");
-  auto& errors = column("errors_per_s");
-  auto& like_p50 = column("like_p50_ms");
-  auto& like_p99 = column("like_p99_ms");
-  auto& like_max = column("like_max_ms");
-  auto& count_p99 = column("count_p99_ms");
-  auto& drift = column("drift_abs_max");
+  std::vector<double> offered, answered, errors, like_p50, like_p99, like_max, count_p99, drift;
   for (std::size_t i = 0; i < n; ++i) {
     const Interval& iv = closed_[i];
-    f.t_s.push_back(to_seconds(interval_ * static_cast<std::int64_t>(i + 1)));
+    // Rounded to the nanosecond so the JSON reads 10.1, not 10.100000000000001.
+    f.t_s.push_back(std::round(to_seconds(interval_ * static_cast<std::int64_t>(i + 1)) * 1e9) /
+                    1e9);
     std::uint64_t done = 0;
     for (std::uint32_t c : iv.completed) done += c;
     offered.push_back(iv.offered * per_s);
-    completed.push_back(static_cast<double>(done) * per_s);
+    answered.push_back(static_cast<double>(done) * per_s);
     errors.push_back(iv.errors * per_s);
     like_p50.push_back(static_cast<double>(iv.like_p50_us) / 1000.0);
     like_p99.push_back(static_cast<double>(iv.like_p99_us) / 1000.0);
@@ -100,6 +90,10 @@ TimeSeriesFigures TimeSeries::figures() const {
     count_p99.push_back(static_cast<double>(iv.count_p99_us) / 1000.0);
     drift.push_back(static_cast<double>(iv.drift_abs_max));
   }
+  f.columns = {{"offered_per_s", std::move(offered)},  {"answered_per_s", std::move(answered)},
+               {"errors_per_s", std::move(errors)},    {"like_p50_ms", std::move(like_p50)},
+               {"like_p99_ms", std::move(like_p99)},   {"like_max_ms", std::move(like_max)},
+               {"count_p99_ms", std::move(count_p99)}, {"drift_abs_max", std::move(drift)}};
   for (std::size_t g = 0; g < gauge_names_.size(); ++g) {
     f.columns.emplace_back(gauge_names_[g], gauge_values_[g]);
     f.columns.back().second.resize(n, 0.0);

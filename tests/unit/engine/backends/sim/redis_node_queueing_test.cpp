@@ -24,8 +24,7 @@ Task<void> one_request(Runtime& rt, Kv kv, Sojourns& s) {
   ++s.done;
 }
 
-Task<void> poisson_arrivals(Runtime& rt, Kv kv, double lambda_per_s, std::uint64_t n,
-                            Sojourns& s) {
+Task<void> poisson_arrivals(Runtime& rt, Kv kv, double lambda_per_s, std::uint64_t n, Sojourns& s) {
   RandomStream gaps(99, "test.mm1.arrivals");
   const double mean_gap_ns = 1e9 / lambda_per_s;
   for (std::uint64_t i = 0; i < n; ++i) {
