@@ -1,0 +1,34 @@
+#include "engine/backends/key.h"
+
+#include <gtest/gtest.h>
+
+namespace likesim {
+namespace {
+
+// The examples of the Redis Cluster specification.
+TEST(HashSlot, MatchesRedisCluster) {
+  EXPECT_EQ(crc16_xmodem("123456789"), 0x31C3);
+  EXPECT_EQ(hash_slot_of_text("123456789"), 0x31C3 % 16384);
+  EXPECT_EQ(hash_slot_of_text("foo"), 12182);
+  EXPECT_EQ(hash_slot_of_text("{user1000}.following"), hash_slot_of_text("{user1000}.followers"));
+  EXPECT_EQ(hash_slot_of_text("{user1000}.following"), hash_slot_of_text("user1000"));
+  EXPECT_EQ(hash_slot_of_text("foo{}{bar}"), crc16_xmodem("foo{}{bar}") % 16384);
+  EXPECT_EQ(hash_slot_of_text("foo{{bar}}zap"), hash_slot_of_text("{bar"));
+  EXPECT_EQ(hash_slot_of_text("foo{bar}{zap}"), hash_slot_of_text("bar"));
+}
+
+TEST(KeyId, RendersTheRedisKeyText) {
+  EXPECT_EQ(key_text(KeyId::counter(42)), "likes:{42}:count");
+  EXPECT_EQ(key_text(KeyId::shard_key(42, 3, false)), "likes:42:shard:3");
+  EXPECT_EQ(key_text(KeyId::shard_key(42, 3, true)), "likes:{42}:shard:3");
+  EXPECT_EQ(key_text(KeyId::like_set(42)), "liked:{42}");
+  EXPECT_EQ(key_text(KeyId::like_set_shard(42, 5)), "liked:42:5");
+  EXPECT_EQ(key_text(KeyId::bloom(4294967295u)), "bloom:{4294967295}");
+  // A post's tagged keys share a slot; untagged shards spread.
+  EXPECT_EQ(hash_slot(KeyId::counter(42)), hash_slot(KeyId::like_set(42)));
+  EXPECT_EQ(hash_slot(KeyId::counter(42)), hash_slot_of_text("42"));
+  EXPECT_NE(hash_slot(KeyId::shard_key(42, 1, false)), hash_slot(KeyId::shard_key(42, 2, false)));
+}
+
+}  // namespace
+}  // namespace likesim
