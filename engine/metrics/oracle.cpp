@@ -11,13 +11,18 @@ void Oracle::change(PostTruth& p, std::int64_t delta, Time t) {
   p.count += delta;
 }
 
+bool Oracle::liked(PostId post, UserId user) const {
+  auto it = posts_.find(post);
+  return it != posts_.end() && it->second.likers.contains(user);
+}
+
 bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
   const std::uint64_t pair = pack_like(post, user);
-  if (!likes_.insert(pair).second) {
+  PostTruth& p = posts_[post];
+  if (!p.likers.insert(user).second) {
     if (maybe_unliked_.erase(pair)) {
       // The failed unlike had landed after all: the truth goes down and up again, and the
       // count's lower bound no longer needs the slack.
-      PostTruth& p = posts_[post];
       --p.maybe_unlikes;
       change(p, -1, t);
       change(p, +1, t);
@@ -26,16 +31,17 @@ bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
     ++dedup_violations_;
     return false;
   }
-  change(posts_[post], +1, t);
+  ++likes_held_;
+  change(p, +1, t);
   return true;
 }
 
 bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
   const std::uint64_t pair = pack_like(post, user);
-  if (likes_.erase(pair) == 0) {
+  PostTruth& p = posts_[post];
+  if (p.likers.erase(user) == 0) {
     if (maybe_liked_.erase(pair)) {
       // The failed like had landed after all; this unlike removed it. Net zero for the truth.
-      PostTruth& p = posts_[post];
       --p.maybe_likes;
       change(p, +1, t);
       change(p, -1, t);
@@ -44,7 +50,8 @@ bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
     ++dedup_violations_;
     return false;
   }
-  change(posts_[post], -1, t);
+  --likes_held_;
+  change(p, -1, t);
   return true;
 }
 
@@ -102,9 +109,12 @@ std::vector<PostId> Oracle::posts() const {
 }
 
 std::size_t Oracle::memory_bytes() const {
-  std::size_t bytes = likes_.capacity() * (sizeof(std::uint64_t) + 1);
-  bytes += posts_.capacity() * (sizeof(PostId) + sizeof(PostTruth) + 1);
-  for (const auto& [_, p] : posts_) bytes += p.left_at.capacity() * sizeof(std::int64_t);
+  std::size_t bytes = posts_.capacity() * (sizeof(PostId) + sizeof(PostTruth) + 1);
+  bytes += (maybe_liked_.capacity() + maybe_unliked_.capacity()) * (sizeof(std::uint64_t) + 1);
+  for (const auto& [_, p] : posts_) {
+    bytes += p.left_at.capacity() * sizeof(std::int64_t);
+    bytes += p.likers.capacity() * (sizeof(UserId) + 1);
+  }
   return bytes;
 }
 

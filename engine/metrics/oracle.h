@@ -10,8 +10,8 @@
 //   auto c = oracle.on_count_read(post, 41, now);    // c.drift, c.staleness
 //   auto f = oracle.final_check(post, stored);       // f.lost, f.doubled
 //
-// Memory: a like costs one 8-byte slot in a flat hash set (~10-18 bytes with its control byte
-// and spare capacity) plus 8 bytes in its post's staleness index, ~30 bytes in all.
+// Memory: a like costs one 4-byte slot in its post's set of likers (~5-10 bytes with its
+// control byte and spare capacity) plus 8 bytes in the post's staleness index.
 #pragma once
 
 #include <cstdint>
@@ -44,7 +44,7 @@ class Oracle {
   ReadCheck on_count_read(PostId post, std::int64_t reported, Time t) const;
 
   std::int64_t truth(PostId post) const;
-  bool liked(PostId post, UserId user) const { return likes_.contains(pack_like(post, user)); }
+  bool liked(PostId post, UserId user) const;
 
   struct FinalCheck {
     std::int64_t truth = 0, stored = 0, low = 0, high = 0, lost = 0, doubled = 0;
@@ -56,7 +56,7 @@ class Oracle {
   // Every post the truth or a failure touched, ascending.
   std::vector<PostId> posts() const;
   std::uint64_t dedup_violations() const { return dedup_violations_; }
-  std::uint64_t likes_held() const { return likes_.size(); }
+  std::uint64_t likes_held() const { return likes_held_; }
   std::size_t memory_bytes() const;
 
  private:
@@ -67,16 +67,17 @@ class Oracle {
     // left_at[v]: virtual time (ns) when the truth last moved away from value v; -1 if it
     // never held v. The current value is never stale.
     std::vector<std::int64_t> left_at;
+    absl::flat_hash_set<UserId> likers;
   };
   void change(PostTruth& p, std::int64_t delta, Time t);
 
-  absl::flat_hash_set<std::uint64_t> likes_;
   // Pairs whose like (unlike) failed and may have landed: a later unlike (like) of the pair
   // that the strategy accepts proves it did, and is no dedup violation.
   absl::flat_hash_set<std::uint64_t> maybe_liked_;
   absl::flat_hash_set<std::uint64_t> maybe_unliked_;
   absl::flat_hash_map<PostId, PostTruth> posts_;
   std::uint64_t dedup_violations_ = 0;
+  std::uint64_t likes_held_ = 0;
 };
 
 }  // namespace likesim
