@@ -1,36 +1,61 @@
 #include "strategies/async_log.h"
 
 #include <algorithm>
-#include <utility>
 
 namespace likesim {
+namespace {
+
+// Back-off after a log or DB answer that was not ok, so a down backend is not polled in a
+// tight loop at one instant of virtual time.
+constexpr Duration kRetryDelay = 10ms;
+
+}  // namespace
 
 AsyncLog::AsyncLog(const StrategyContext& ctx, const AsyncLogKnobs& knobs)
     : knobs_(knobs),
       rt_(ctx.runtime),
       db_(ctx.db),
       log_(ctx.log),
-      dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
-      crash_pending_(static_cast<std::size_t>(std::max(1, knobs.consumers)), false) {}
+      dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)) {
+  const std::size_t consumers = log_.valid() ? log_.consumers() : 0;
+  const std::size_t partitions = log_.valid() ? log_.partitions() : 0;
+  consumers_.resize(consumers);
+  for (Consumer& c : consumers_) {
+    c.records.resize(static_cast<std::size_t>(std::max(1, knobs_.max_batch)));
+    c.deltas.reserve(c.records.size());
+  }
+  acked_end_.assign(partitions, 0);
+  committed_end_.assign(partitions, 0);
+  applied_end_.assign(partitions, 0);
+}
+
+Task<bool> AsyncLog::append(PostId post, UserId user, std::int32_t delta) {
+  const LogReply appended = co_await log_.append(LogEvent{post, user, delta});
+  if (appended.status != ReplyStatus::ok) {
+    ++failed_appends_;
+    co_return false;
+  }
+  std::int64_t& end = acked_end_[appended.partition];
+  end = std::max(end, appended.offset + 1);
+  co_return true;
+}
 
 Task<LikeResult> AsyncLog::like(Request r) {
   const DedupAnswer added = co_await dedup_->add(r.post, r.user);
   if (added == DedupAnswer::failed) co_return LikeResult::failed;
   if (added == DedupAnswer::unchanged) co_return LikeResult::already_liked;
-  const LogReply appended = co_await log_.append(LogEvent{r.post, r.user, +1});
-  if (appended.status != ReplyStatus::ok) co_return LikeResult::failed;
-  ++appended_;
-  co_return LikeResult::ok;
+  // The row exists now; if the event is lost the count never sees this like, and `failed`
+  // says so.
+  const bool appended = co_await append(r.post, r.user, +1);
+  co_return appended ? LikeResult::ok : LikeResult::failed;
 }
 
 Task<UnlikeResult> AsyncLog::unlike(Request r) {
   const DedupAnswer removed = co_await dedup_->remove(r.post, r.user);
   if (removed == DedupAnswer::failed) co_return UnlikeResult::failed;
   if (removed == DedupAnswer::unchanged) co_return UnlikeResult::not_liked;
-  const LogReply appended = co_await log_.append(LogEvent{r.post, r.user, -1});
-  if (appended.status != ReplyStatus::ok) co_return UnlikeResult::failed;
-  ++appended_;
-  co_return UnlikeResult::ok;
+  const bool appended = co_await append(r.post, r.user, -1);
+  co_return appended ? UnlikeResult::ok : UnlikeResult::failed;
 }
 
 Task<CountResult> AsyncLog::count(PostId post) {
@@ -49,86 +74,137 @@ Task<std::int64_t> AsyncLog::exact_count(PostId post) {
 }
 
 void AsyncLog::start() {
-  for (std::uint32_t i = 0; i < log_.consumers(); ++i) rt_->spawn(consumer(i));
+  for (std::uint32_t i = 0; i < consumers_.size(); ++i) rt_->spawn(consumer_loop(i));
 }
 
-Task<bool> AsyncLog::apply(std::uint32_t partition, std::int64_t next_offset,
-                           const std::vector<std::pair<PostId, std::int64_t>>& deltas) {
+std::uint32_t AsyncLog::aggregate(Consumer& c, std::uint32_t n, std::uint32_t partition) {
+  // A redelivered batch can reach past what was applied before the crash (records that
+  // arrived since), so the guard alone, which compares one offset per batch, would apply the
+  // old part again. A restarted consumer reads consumer_offsets and skips what it holds;
+  // applied_end_ is that row as the last ok transaction left it.
+  const std::int64_t first = knobs_.idempotent ? applied_end_[partition] : 0;
+  c.deltas.clear();
+  std::uint32_t kept = 0;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    if (c.records[i].offset < first) continue;
+    c.deltas.emplace_back(c.records[i].event.post, c.records[i].event.delta);
+    ++kept;
+  }
+  std::sort(c.deltas.begin(), c.deltas.end());
+  std::size_t out = 0;
+  for (std::size_t i = 0; i < c.deltas.size(); ++i) {
+    if (out > 0 && c.deltas[out - 1].first == c.deltas[i].first) {
+      c.deltas[out - 1].second += c.deltas[i].second;
+    } else {
+      c.deltas[out++] = c.deltas[i];
+    }
+  }
+  c.deltas.resize(out);
+  return kept;
+}
+
+Task<bool> AsyncLog::apply(std::uint32_t index, std::uint32_t partition, std::int64_t next_offset) {
+  const Consumer& c = consumers_[index];
   DbBatch tx;
-  if (knobs_.idempotent) tx.add(DbStatement::advance_offset(partition, next_offset));
-  for (const auto& [post, delta] : deltas) tx.add(DbStatement::counter_add(post, delta));
-  ReplyStatus status = ReplyStatus::ok;
+  for (;;) {
+    tx.clear();
+    if (knobs_.idempotent) tx.add(DbStatement::advance_offset(partition, next_offset));
+    for (const auto& [post, delta] : c.deltas) {
+      if (delta != 0) tx.add(DbStatement::counter_add(post, delta));
+    }
+    ReplyStatus status = ReplyStatus::ok;
+    if (knobs_.idempotent) {
+      status = co_await db_.guarded_transaction(tx);
+    } else {
+      status = co_await db_.transaction(tx);
+    }
+    if (status == ReplyStatus::ok) break;
+    // Not applied, or unknown (timeout). Retrying is what a consumer does: the guard makes it
+    // safe when idempotent; without it a timed-out batch that landed is counted twice.
+    ++apply_retries_;
+    if (stopping_) co_return false;  // the batch stays uncommitted, as after a crash
+    co_await rt_->sleep_for(kRetryDelay);
+  }
   if (knobs_.idempotent) {
-    status = co_await db_.guarded_transaction(tx);
-  } else {
-    status = co_await db_.transaction(tx);
+    if (tx.replies()[0].value == 0) ++skipped_batches_;
+    applied_end_[partition] = std::max(applied_end_[partition], next_offset);
   }
-  if (status == ReplyStatus::ok && knobs_.idempotent && tx.replies()[0].value == 0) {
-    ++skipped_batches_;
-  }
-  co_return status == ReplyStatus::ok;
+  co_return true;
 }
 
-Task<void> AsyncLog::consumer(std::uint32_t index) {
-  std::vector<LogRecord> records(static_cast<std::size_t>(std::max(1, knobs_.max_batch)));
-  std::vector<std::pair<PostId, std::int64_t>> deltas;
+Task<void> AsyncLog::commit(std::uint32_t index, std::uint32_t partition,
+                            std::int64_t next_offset) {
+  for (;;) {
+    const LogReply committed = co_await log_.commit(index, partition, next_offset);
+    if (committed.status == ReplyStatus::ok) {
+      committed_end_[partition] = std::max(committed_end_[partition], next_offset);
+      co_return;
+    }
+    // A later batch's commit would cover this one too, but the last batch has none.
+    if (stopping_) co_return;
+    co_await rt_->sleep_for(kRetryDelay);
+  }
+}
+
+Task<void> AsyncLog::consumer_loop(std::uint32_t index) {
+  Consumer& c = consumers_[index];
   while (!stopping_) {
-    const LogReply polled = co_await log_.poll(index, records);
-    if (polled.status != ReplyStatus::ok || polled.n == 0) continue;
-    // Aggregate the batch: one counter update per post, in post order (a fixed lock order).
-    deltas.clear();
-    for (std::uint32_t i = 0; i < polled.n; ++i) {
-      deltas.emplace_back(records[i].event.post, records[i].event.delta);
-    }
-    std::sort(deltas.begin(), deltas.end());
-    std::size_t out = 0;
-    for (std::size_t i = 0; i < deltas.size(); ++i) {
-      if (out > 0 && deltas[out - 1].first == deltas[i].first) {
-        deltas[out - 1].second += deltas[i].second;
-      } else {
-        deltas[out++] = deltas[i];
-      }
-    }
-    deltas.resize(out);
-    const std::int64_t next_offset = records[polled.n - 1].offset + 1;
-    for (;;) {
-      const bool applied = co_await apply(polled.partition, next_offset, deltas);
-      if (applied) break;
-      // Not applied (pool full): the batch is still ours; try again shortly.
-      ++apply_retries_;
-      co_await rt_->sleep_for(10ms);
-    }
-    ++batches_;
-    if (crash_pending_[index]) {
-      // Dies here: applied, not committed. The restarted consumer resumes from the last
-      // committed offset, so this batch comes again.
-      crash_pending_[index] = false;
-      ++crashes_;
-      const LogReply rewound = co_await log_.rewind(index);
-      (void)rewound;
+    const LogReply polled = co_await log_.poll(index, c.records);
+    if (polled.status != ReplyStatus::ok) {
+      co_await rt_->sleep_for(kRetryDelay);
       continue;
     }
-    const LogReply committed = co_await log_.commit(index, polled.partition, next_offset);
-    (void)committed;
-    committed_ += polled.n;
+    if (polled.n == 0) continue;
+    const std::uint32_t partition = polled.partition;
+    const std::int64_t next_offset = c.records[polled.n - 1].offset + 1;
+    const std::uint32_t kept = aggregate(c, polled.n, partition);
+    skipped_records_ += polled.n - kept;
+    if (kept > 0) {
+      const bool applied = co_await apply(index, partition, next_offset);
+      if (!applied) break;
+      ++batches_;
+    } else {
+      ++skipped_batches_;  // a redelivery the DB already holds in full: nothing to send
+    }
+    if (c.crash_pending) {
+      // Dies here: applied, not committed. The restarted consumer resumes from the last
+      // committed offsets, so this batch is delivered again.
+      c.crash_pending = false;
+      ++crashes_;
+      const LogReply rewound = co_await log_.rewind(index);
+      (void)rewound;  // if the rewind fails the positions stay, and nothing is redelivered
+      continue;
+    }
+    co_await commit(index, partition, next_offset);
   }
+}
+
+bool AsyncLog::caught_up() const {
+  for (std::size_t p = 0; p < acked_end_.size(); ++p) {
+    if (committed_end_[p] < acked_end_[p]) return false;
+  }
+  return true;
 }
 
 Task<void> AsyncLog::drain() {
-  while (committed_ < appended_) co_await rt_->sleep_for(1ms);
+  // Every acknowledged event applied and its offset committed. Events whose append failed but
+  // landed may still be in flight; nobody was told they counted.
+  while (!caught_up()) co_await rt_->sleep_for(1ms);
 }
 
 bool AsyncLog::crash_consumer(int index) {
-  if (index < 0 || static_cast<std::size_t>(index) >= crash_pending_.size()) return false;
-  crash_pending_[static_cast<std::size_t>(index)] = true;
+  if (index < 0 || static_cast<std::size_t>(index) >= consumers_.size()) return false;
+  consumers_[static_cast<std::size_t>(index)].crash_pending = true;
   return true;
 }
 
 void AsyncLog::figures(std::vector<Figure>& out) const {
   out.push_back({"batches", static_cast<double>(batches_)});
   out.push_back({"redelivered_batches_skipped", static_cast<double>(skipped_batches_)});
+  out.push_back({"redelivered_records_skipped", static_cast<double>(skipped_records_)});
   out.push_back({"consumer_crashes", static_cast<double>(crashes_)});
   out.push_back({"apply_retries", static_cast<double>(apply_retries_)});
+  out.push_back({"failed_appends", static_cast<double>(failed_appends_)});
   dedup_->figures(out);
 }
 

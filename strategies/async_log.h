@@ -5,15 +5,20 @@
 // Trade-off: the request path never touches the hot counter row, so like latency stays flat
 // however hot the post; counts lag by the consumers' delay (bounded while they keep up). A
 // consumer that dies after applying a batch but before committing gets the batch again: with
-// idempotent = true the batch's offset is stored with the counts in one transaction and the
-// redelivery is skipped; with idempotent = false it is counted twice.
+// idempotent = true the batch's offset is stored with the counts in one guarded transaction
+// and the redelivery is not counted again; with idempotent = false it is counted twice.
+// A like whose append fails answers `failed` although its row exists: the count will not see
+// it, and the report shows that honestly instead of the strategy undoing it.
 //
 //   AsyncLog s(ctx, AsyncLogKnobs{.consumers = 4, .idempotent = false});
-//   s.start();                 // consumer loops
-//   s.crash_consumer(1);       // next batch of consumer 1 is applied, not committed
+//   s.start();                 // one consumer loop per log consumer
+//   s.crash_consumer(1);       // consumer 1's next batch is applied, not committed
+//   co_await s.drain();        // every acknowledged event applied and committed
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "strategies/dedup/dedup.h"
@@ -37,24 +42,42 @@ class AsyncLog final : public Strategy {
   void figures(std::vector<Figure>& out) const override;
 
  private:
-  Task<void> consumer(std::uint32_t index);
-  // Applies one polled batch; true when the DB answered ok.
-  Task<bool> apply(std::uint32_t partition, std::int64_t next_offset,
-                   const std::vector<std::pair<PostId, std::int64_t>>& deltas);
+  // One consumer's buffers, sized once: a poll never allocates.
+  struct Consumer {
+    std::vector<LogRecord> records;
+    std::vector<std::pair<PostId, std::int64_t>> deltas;
+    bool crash_pending = false;
+  };
+  Task<void> consumer_loop(std::uint32_t index);
+  // Sums the polled records' deltas per post into c.deltas (post order, a fixed lock order),
+  // skipping records the DB already holds (idempotent only). Returns the records kept.
+  std::uint32_t aggregate(Consumer& c, std::uint32_t n, std::uint32_t partition);
+  // Applies c.deltas up to `next_offset` in one transaction, retrying until the DB answers ok;
+  // false if it gave up because the strategy is stopping.
+  Task<bool> apply(std::uint32_t index, std::uint32_t partition, std::int64_t next_offset);
+  Task<void> commit(std::uint32_t index, std::uint32_t partition, std::int64_t next_offset);
+  // Appends the event; true when the log acknowledged it.
+  Task<bool> append(PostId post, UserId user, std::int32_t delta);
+  bool caught_up() const;
 
   AsyncLogKnobs knobs_;
   Runtime* rt_;
   Db db_;
   Log log_;
   std::unique_ptr<Dedup> dedup_;
-  std::vector<bool> crash_pending_;
+  std::vector<Consumer> consumers_;  // one per log consumer (the log's group decides)
+  // Per partition: one past the highest offset acknowledged to a client, committed to the
+  // log, and known to be stored in consumer_offsets (idempotent mode's guard row).
+  std::vector<std::int64_t> acked_end_;
+  std::vector<std::int64_t> committed_end_;
+  std::vector<std::int64_t> applied_end_;
   bool stopping_ = false;
-  std::uint64_t appended_ = 0;   // appends acknowledged to clients
-  std::uint64_t committed_ = 0;  // records applied and committed
   std::uint64_t batches_ = 0;
-  std::uint64_t skipped_batches_ = 0;  // redeliveries the idempotence guard refused
+  std::uint64_t skipped_batches_ = 0;  // redelivered batches not applied again (either check)
+  std::uint64_t skipped_records_ = 0;  // redelivered records already in consumer_offsets
   std::uint64_t crashes_ = 0;
   std::uint64_t apply_retries_ = 0;
+  std::uint64_t failed_appends_ = 0;
 };
 
 }  // namespace likesim

@@ -1,5 +1,7 @@
 #include "strategies/single_counter.h"
 
+#include <cassert>
+
 namespace likesim {
 
 SingleCounter::SingleCounter(const StrategyContext& ctx, const SingleCounterKnobs& knobs)
@@ -8,7 +10,11 @@ SingleCounter::SingleCounter(const StrategyContext& ctx, const SingleCounterKnob
       db_(ctx.db),
       counter_(knobs.store, ctx),
       dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
-      one_statement_(knobs.store == CounterStore::db && knobs.dedup == DedupMethod::db_unique) {}
+      one_statement_(knobs.store == CounterStore::db && knobs.dedup == DedupMethod::db_unique) {
+  // The script counts in Redis; a DB counter would never see it (the scenario loader refuses
+  // this combination with a file:line error).
+  assert(!(knobs.store == CounterStore::db && knobs.dedup == DedupMethod::lua_atomic));
+}
 
 Task<LikeResult> SingleCounter::like(Request r) {
   if (one_statement_) {

@@ -10,7 +10,8 @@ WriteBuffered::WriteBuffered(const StrategyContext& ctx, const WriteBufferedKnob
       rt_(ctx.runtime),
       counter_(knobs.store, ctx),
       dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
-      buffers_(static_cast<std::size_t>(std::max(1, knobs.app_servers))) {}
+      buffers_(static_cast<std::size_t>(std::max(1, knobs.app_servers))),
+      epochs_(buffers_.size(), 0) {}
 
 std::size_t WriteBuffered::server_of(const Request& r) const {
   return static_cast<std::size_t>(mix64(r.id) % buffers_.size());
@@ -69,13 +70,22 @@ Task<void> WriteBuffered::flush(std::size_t server) {
   std::sort(deltas.begin(), deltas.end());
   std::erase_if(deltas, [](const auto& d) { return d.second == 0; });
   if (deltas.empty()) co_return;
+  const std::uint64_t epoch = epochs_[server];
   ++flushes_in_flight_;
   const ReplyStatus status = co_await counter_.add_all(deltas);
   --flushes_in_flight_;
   ++flushes_;
   if (status == ReplyStatus::rejected || status == ReplyStatus::unavailable) {
-    // Certainly not applied: keep the deltas for the next flush.
-    for (const auto& [post, delta] : deltas) buffers_[server][post] += delta;
+    // Certainly not applied: keep the deltas for the next flush, if the process that holds
+    // them is still the one that sent them.
+    const bool crashed = epochs_[server] != epoch;
+    for (const auto& [post, delta] : deltas) {
+      if (crashed) {
+        count_lost(delta);
+      } else {
+        buffers_[server][post] += delta;
+      }
+    }
   } else if (status != ReplyStatus::ok) {
     ++uncertain_flushes_;  // may have landed: resending could double count
   }
@@ -93,12 +103,18 @@ Task<void> WriteBuffered::drain() {
 
 bool WriteBuffered::crash_app_server(int index) {
   if (index < 0 || static_cast<std::size_t>(index) >= buffers_.size()) return false;
-  for (const auto& [post, delta] : buffers_[static_cast<std::size_t>(index)]) {
-    if (delta > 0) likes_lost_ += static_cast<std::uint64_t>(delta);
-    if (delta < 0) unlikes_lost_ += static_cast<std::uint64_t>(-delta);
-  }
-  buffers_[static_cast<std::size_t>(index)].clear();
+  const auto server = static_cast<std::size_t>(index);
+  for (const auto& [post, delta] : buffers_[server]) count_lost(delta);
+  buffers_[server].clear();
+  ++epochs_[server];
   return true;
+}
+
+void WriteBuffered::count_lost(std::int64_t delta) {
+  // A buffered delta is a net sum: +3 may be 4 likes and an unlike, of which only the net
+  // effect on the count is lost.
+  if (delta > 0) likes_lost_ += static_cast<std::uint64_t>(delta);
+  if (delta < 0) unlikes_lost_ += static_cast<std::uint64_t>(-delta);
 }
 
 void WriteBuffered::figures(std::vector<Figure>& out) const {

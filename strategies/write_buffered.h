@@ -6,7 +6,9 @@
 // acknowledged before it is counted (counts lag by up to one interval) and an app server that
 // crashes loses what it had not flushed — the report counts those likes exactly.
 // A request goes to app server mix64(request id) % app_servers, so a retry lands on the same
-// server. A flush already sent when its server crashes still lands: it left the process.
+// server. A flush already sent when its server crashes still lands: it left the process. If
+// the store refuses that flush (certainly not applied), its deltas would go back into the
+// buffer, but the process that held them is gone: they are lost with the rest.
 //
 //   WriteBuffered s(ctx, WriteBufferedKnobs{.app_servers = 4, .flush_interval_ms = 100});
 //   s.start();                  // one flusher per app server
@@ -43,14 +45,17 @@ class WriteBuffered final : public Strategy {
   using Buffer = absl::flat_hash_map<PostId, std::int64_t>;
   std::size_t server_of(const Request& r) const;
   Task<void> flusher(std::size_t server);
-  // Sends everything server `server` holds; deltas the store certainly did not apply go back.
+  // Sends everything server `server` holds; deltas the store certainly did not apply go back,
+  // unless the server crashed meanwhile.
   Task<void> flush(std::size_t server);
+  void count_lost(std::int64_t delta);
 
   WriteBufferedKnobs knobs_;
   Runtime* rt_;
   PostCounter counter_;
   std::unique_ptr<Dedup> dedup_;
   std::vector<Buffer> buffers_;
+  std::vector<std::uint64_t> epochs_;  // per server: crashes so far (a flush checks on resume)
   bool stopping_ = false;
   int flushes_in_flight_ = 0;
   std::uint64_t flushes_ = 0;

@@ -1,13 +1,24 @@
 #include "engine/metrics/oracle.h"
 
 #include <algorithm>
+#include <cassert>
 
 namespace likesim {
 
 void Oracle::change(PostTruth& p, std::int64_t delta, Time t) {
+  assert(p.count >= 0 && (delta == 1 || delta == -1));
   const auto from = static_cast<std::size_t>(p.count);
-  if (p.left_at.size() <= from) p.left_at.resize(from + 1, -1);
-  p.left_at[from] = t.count();
+  assert(from <= p.left_at.size());  // every value below the count has been left
+  if (from < p.left_at.size()) {
+    p.left_at[from] = t.count();
+  } else {
+    // A new highest value. Grow by 1.5x, not the library's 2x: a celebrity post's index is the
+    // oracle's biggest vector.
+    if (p.left_at.size() == p.left_at.capacity()) {
+      p.left_at.reserve(p.left_at.capacity() + p.left_at.capacity() / 2 + 4);
+    }
+    p.left_at.push_back(t.count());
+  }
   p.count += delta;
 }
 
@@ -79,8 +90,7 @@ Oracle::ReadCheck Oracle::on_count_read(PostId post, std::int64_t reported, Time
   c.drift = reported - p.count;
   if (reported == p.count) {
     c.staleness = Duration(0);
-  } else if (reported >= 0 && static_cast<std::size_t>(reported) < p.left_at.size() &&
-             p.left_at[static_cast<std::size_t>(reported)] >= 0) {
+  } else if (reported >= 0 && static_cast<std::size_t>(reported) < p.left_at.size()) {
     c.staleness = t - Time(p.left_at[static_cast<std::size_t>(reported)]);
   }
   return c;

@@ -10,8 +10,22 @@
 //   auto c = oracle.on_count_read(post, 41, now);    // c.drift, c.staleness
 //   auto f = oracle.final_check(post, stored);       // f.lost, f.doubled
 //
-// Memory: a like costs one 4-byte slot in its post's set of likers (~5-10 bytes with its
-// control byte and spare capacity) plus 8 bytes in the post's staleness index.
+// Staleness. The truth of a post moves one step at a time (+1 like, -1 unlike), so every value
+// from 0 up to the highest count it ever left has been true. Per post, left_at[v] is the last
+// time the truth moved away from v; a read of v at time t has staleness 0 if the truth is v
+// now, else t - left_at[v]. Unlikes need no special case: when the count goes 5 -> 4 -> 5 -> 6,
+// the second departure from 5 overwrites the first, and that is "the last time the truth
+// equalled 5". A value never reached (above every count so far, or negative) gives nullopt.
+//
+// Bounds. A failed like (unlike) may have landed: the post's high (low) bound moves by one, once
+// per pair. If the strategy later accepts an unlike (like) of that pair, which only makes sense
+// if the failed write landed, the slack goes and the truth records both writes at that instant
+// (no dedup violation).
+//
+// Memory (DESIGN.md §9): a like costs one 4-byte slot in its post's set of likers (~5-10 bytes
+// with its control byte and spare capacity) plus 8 bytes in the post's staleness index (grown
+// by 1.5x, so <= 12): ~25 bytes per like on a celebrity run (bench/oracle_bench.cpp).
+// Acknowledgement times must not decrease. Not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -64,8 +78,8 @@ class Oracle {
     std::int64_t count = 0;
     std::int64_t maybe_likes = 0;    // failed likes that may have landed
     std::int64_t maybe_unlikes = 0;  // failed unlikes that may have landed
-    // left_at[v]: virtual time (ns) when the truth last moved away from value v; -1 if it
-    // never held v. The current value is never stale.
+    // left_at[v]: virtual time (ns) when the truth last moved away from value v. Its size is
+    // the highest value ever left: every entry is set, since the truth moves in steps of one.
     std::vector<std::int64_t> left_at;
     absl::flat_hash_set<UserId> likers;
   };

@@ -1,40 +1,51 @@
 #include "engine/metrics/report_table.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 namespace likesim {
 namespace {
 
-// Milliseconds from µs with three significant digits: "0.412", "41.2", "4120".
+// v with three significant digits and no exponent: 0.412, 1.50, 41.2, 412; 4120 (integers
+// from 1000 up keep all their digits).
+std::string three_digits(double v) {
+  if (!std::isfinite(v)) return "-";
+  char buf[32];
+  const double a = std::fabs(v);
+  const int decimals = a < 0.9995 ? 3 : a < 9.995 ? 2 : a < 99.95 ? 1 : 0;
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+// Milliseconds from µs: "0" for nothing, else three significant digits.
 std::string ms(std::int64_t us) {
-  const double v = static_cast<double>(us) / 1000.0;
-  char buf[32];
-  if (v < 10) {
-    std::snprintf(buf, sizeof buf, "%.3f", v);
-  } else if (v < 100) {
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.0f", v);
+  return us == 0 ? "0" : three_digits(static_cast<double>(us) / 1000.0);
+}
+std::string ms(double v) { return v == 0 ? "0" : three_digits(v); }
+
+// A rate with k/M/G suffixes and three significant digits: "950", "12.3k", "1.05M".
+std::string rate(double v) {
+  static constexpr const char* kSuffix[] = {"", "k", "M", "G"};
+  if (!std::isfinite(v)) return "-";
+  int s = 0;
+  // Compare with the rounding edge so 999,999/s reads "1.00M", not "1000k".
+  while (s < 3 && std::fabs(v) >= 999.5) {
+    v /= 1000.0;
+    ++s;
   }
+  if (s == 0) return std::to_string(static_cast<long long>(std::llround(v)));
+  char buf[32];
+  const double a = std::fabs(v);  // in [0.9995, 999.5)
+  std::snprintf(buf, sizeof buf, "%.*f%s", a < 9.995 ? 2 : a < 99.95 ? 1 : 0, v, kSuffix[s]);
   return buf;
 }
 
-std::string ms(double v) { return ms(static_cast<std::int64_t>(v * 1000.0 + 0.5)); }
-
-// A rate or count with k/M suffixes: "950", "12.3k", "1.05M".
-std::string human(double v) {
-  char buf[32];
-  if (v >= 1e6) {
-    std::snprintf(buf, sizeof buf, "%.3gM", v / 1e6);
-  } else if (v >= 1e4) {
-    std::snprintf(buf, sizeof buf, "%.3gk", v / 1e3);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  }
-  return buf;
-}
+// Exact counts (lost likes are never rounded).
+std::string exact(std::uint64_t n) { return std::to_string(n); }
+std::string exact(std::int64_t n) { return std::to_string(n); }
 
 std::string hottest_backend(const StrategyReport& s) {
   double best = -1;
@@ -78,13 +89,12 @@ std::string report_table(const RunReport& report) {
   for (const StrategyReport& s : report.strategies) {
     const OpFigures& like = s.op(Op::like);
     const OpFigures& count = s.op(Op::count);
-    rows.push_back(
-        {s.name, ms(like.latency_us.p50), ms(like.latency_us.p99), ms(like.latency_us.p999),
-         ms(count.latency_us.p50), ms(count.latency_us.p99), human(s.throughput.completed_per_s),
-         human(s.throughput.offered_per_s), human(static_cast<double>(s.drift.abs_max)),
-         ms(s.drift.staleness_p99_ms), human(static_cast<double>(s.final.lost_likes)),
-         human(static_cast<double>(s.final.double_counts)),
-         human(static_cast<double>(s.final.dedup_violations)), hottest_backend(s), slo_text(s)});
+    rows.push_back({s.name, ms(like.latency_us.p50), ms(like.latency_us.p99),
+                    ms(like.latency_us.p999), ms(count.latency_us.p50), ms(count.latency_us.p99),
+                    rate(s.throughput.completed_per_s), rate(s.throughput.offered_per_s),
+                    exact(s.drift.abs_max), ms(s.drift.staleness_p99_ms), exact(s.final.lost_likes),
+                    exact(s.final.double_counts), exact(s.final.dedup_violations),
+                    hottest_backend(s), slo_text(s)});
   }
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) {

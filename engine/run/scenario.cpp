@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include "engine/run/slo_evaluator.h"
+#include "engine/metrics/slo_evaluator.h"
 
 namespace likesim {
 

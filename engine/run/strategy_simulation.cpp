@@ -4,7 +4,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include "engine/run/slo_evaluator.h"
+#include "engine/metrics/slo_evaluator.h"
 #include "strategies/strategy_factory.h"
 
 namespace likesim {

@@ -22,7 +22,9 @@ class BloomDedup final : public Dedup {
   Kv kv_;
   Db db_;
   std::uint64_t maybes_ = 0;
-  std::uint64_t false_positives_ = 0;  // "maybe" answers the table showed to be new likes
+  // "Maybe" answers the table showed to be new likes. A re-like after an unlike counts too:
+  // its bits stayed, and telling it from a hash collision would cost another read.
+  std::uint64_t false_positives_ = 0;
 };
 
 }  // namespace likesim

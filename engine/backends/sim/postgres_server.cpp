@@ -1,6 +1,7 @@
 #include "engine/backends/sim/postgres_server.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace likesim::sim {
 namespace {
@@ -105,25 +106,73 @@ std::int64_t PostgresServer::apply(const DbStatement& s, bool& locks_row) {
   return 0;
 }
 
-// Group commit: a flush covers every commit ready when it starts; a commit ready during a
-// flush waits for the next one, which starts when the current one ends.
+// Group commit: a commit is durable at the end of the first WAL flush that starts when it is
+// ready or later, and every commit ready when a flush starts shares it; flushes never overlap
+// (one WAL writer). Calls are computed in arrival order but their commits are not ready in
+// time order (one queued behind a hot row lock is ready far in the future), so a commit may
+// fall before or between flushes already planned: it starts its own flush when the WAL is
+// idle for one flush time, and otherwise joins the next planned flush.
 Time PostgresServer::commit(Time ready) {
   if (!costs_.synchronous_commit) return ready;
-  const Duration flush = from_micros(costs_.wal_flush_us);
-  if (ready >= flush_end_) {
-    flush_start_ = ready;
-    flush_end_ = ready + flush;
-    ++stats_.flushes;
-  } else if (ready > flush_start_) {
-    flush_start_ = flush_end_;
-    flush_end_ = flush_start_ + flush;
-    ++stats_.flushes;
+  const std::int64_t flush = from_micros(costs_.wal_flush_us).count();
+  // A flush over by now can be neither joined nor waited for (every later commit is ready
+  // after now).
+  const std::int64_t now = sched_->now().count();
+  while (!flushes_.empty() && flushes_.begin()->second <= now) flushes_.erase(flushes_.begin());
+  std::int64_t start = ready.count();
+  auto next = flushes_.lower_bound(start);  // the first flush starting at or after `ready`
+  if (next != flushes_.begin() && std::prev(next)->second > start) {
+    start = std::prev(next)->second;  // a flush in progress does not cover it: wait its end
+    next = flushes_.lower_bound(start);
   }
-  return flush_end_;
+  if (next != flushes_.end() && next->first < start + flush) return Time(next->second);
+  flushes_.emplace(start, start + flush);
+  ++stats_.flushes;
+  return Time(start + flush);
+}
+
+std::int64_t PostgresServer::committed_view(const DbStatement& s, std::int64_t value,
+                                            Time at) const {
+  auto it = uncommitted_.find(s.post);
+  if (it == uncommitted_.end()) return value;
+  for (const Uncommitted& u : it->second) {
+    if (u.commit_ns <= at.count()) continue;
+    switch (s.verb) {
+      case DbVerb::like_exists:
+        if (u.user == s.user) value -= u.row_delta;
+        break;
+      case DbVerb::count_likes:
+        value -= u.row_delta;
+        break;
+      case DbVerb::counter_read:
+        value -= u.counter_delta;
+        break;
+      default:
+        break;
+    }
+  }
+  return value;
+}
+
+void PostgresServer::forget_committed(Time now) {
+  auto later = [](const auto& a, const auto& b) { return a.first > b.first; };
+  while (!uncommitted_heap_.empty() && uncommitted_heap_.front().first <= now.count()) {
+    const PostId post = uncommitted_heap_.front().second;
+    std::pop_heap(uncommitted_heap_.begin(), uncommitted_heap_.end(), later);
+    uncommitted_heap_.pop_back();
+    auto it = uncommitted_.find(post);
+    if (it == uncommitted_.end()) continue;
+    auto& v = it->second;
+    v.erase(std::remove_if(v.begin(), v.end(),
+                           [&](const Uncommitted& u) { return u.commit_ns <= now.count(); }),
+            v.end());
+    if (v.empty()) uncommitted_.erase(it);
+  }
 }
 
 void PostgresServer::submit(DbCall* call) {
   const Time now = sched_->now();
+  forget_committed(now);
   const Duration half_rtt = from_micros(costs_.rtt_us / 2);
   const Time arrival = now + half_rtt;
 
@@ -142,10 +191,16 @@ void PostgresServer::submit(DbCall* call) {
   const bool guarded = call->kind == DbCallKind::guarded_transaction;
   bool wrote = false;
   bool skip = false;
+  // Set once the call has waited for a row lock: its later statements run after the grant,
+  // possibly far in the future, and claiming a CPU there would mark it busy meanwhile for
+  // every call that arrives later (claims are made in arrival order); they are charged as
+  // time instead, like the locked part.
+  bool after_lock_wait = false;
   Duration contention{0};
   const double handoff_us =
       costs_.synchronous_commit ? costs_.lock_handoff_us : costs_.lock_handoff_async_us;
   locked_scratch_.clear();
+  call_writes_scratch_.clear();
   for (std::uint32_t i = 0; i < call->n; ++i) {
     const DbStatement& s = call->statements[i];
     if (skip) {
@@ -158,6 +213,31 @@ void PostgresServer::submit(DbCall* call) {
     bool locks_row = false;
     const std::int64_t value = apply(s, locks_row);
     call->replies[i] = {value, ReplyStatus::ok};
+    const bool is_read = s.verb == DbVerb::like_exists || s.verb == DbVerb::count_likes ||
+                         s.verb == DbVerb::counter_read;
+    // A write that changed a post's rows or counter stays invisible to other statements until
+    // its transaction commits (counter_add answers the new value, which may be 0).
+    if (value != 0 || s.verb == DbVerb::counter_add) {
+      switch (s.verb) {
+        case DbVerb::insert_like:
+          call_writes_scratch_.push_back({s.post, {0, s.user, +1, 0}});
+          break;
+        case DbVerb::delete_like:
+          call_writes_scratch_.push_back({s.post, {0, s.user, -1, 0}});
+          break;
+        case DbVerb::insert_like_and_increment:
+          call_writes_scratch_.push_back({s.post, {0, s.user, +1, +1}});
+          break;
+        case DbVerb::delete_like_and_decrement:
+          call_writes_scratch_.push_back({s.post, {0, s.user, -1, -1}});
+          break;
+        case DbVerb::counter_add:
+          if (s.arg != 0) call_writes_scratch_.push_back({s.post, {0, 0, 0, s.arg}});
+          break;
+        default:
+          break;
+      }
+    }
     if (s.verb != DbVerb::like_exists && s.verb != DbVerb::count_likes &&
         s.verb != DbVerb::counter_read) {
       wrote = true;
@@ -167,16 +247,19 @@ void PostgresServer::submit(DbCall* call) {
     const bool new_lock = locks_row && std::find(locked_scratch_.begin(), locked_scratch_.end(),
                                                  row) == locked_scratch_.end();
     if (!new_lock) {
-      t = claim(cpus_, t, cost);
+      const Time end = after_lock_wait ? t + cost : claim(cpus_, t, cost);
+      if (is_read) call->replies[i].value = committed_view(s, value, end - cost);
+      t = end;
     } else {
       // The row's update runs under its lock: what comes before it (inserting the like row)
       // runs first, the counter update (statement_us) after the lock is granted. The locked
       // part is charged as time, not claimed on a CPU, because it may start far in the future
       // behind the lock queue (claims are made in arrival order, see the header).
       const Duration locked_part = std::min(cost, draw(costs_.statement_us));
-      t = claim(cpus_, t, cost - locked_part);
+      t = after_lock_wait ? t + (cost - locked_part) : claim(cpus_, t, cost - locked_part);
       const RowLockTable::Grant g = locks_.acquire(row, t);
       stats_.lock_wait.record(g.at - t);
+      if (g.at > t) after_lock_wait = true;
       contention += from_micros(handoff_us * static_cast<double>(g.ahead));
       t = g.at + locked_part;
       locked_scratch_.push_back(row);
@@ -190,6 +273,13 @@ void PostgresServer::submit(DbCall* call) {
     ++stats_.transactions;
   }
   for (std::uint64_t row : locked_scratch_) locks_.release(row, t);
+  for (auto& [post, u] : call_writes_scratch_) {
+    u.commit_ns = t.count();
+    uncommitted_[post].push_back(u);
+    uncommitted_heap_.emplace_back(t.count(), post);
+    std::push_heap(uncommitted_heap_.begin(), uncommitted_heap_.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  }
   stats_.max_lock_queue = locks_.max_queue();
   *conn = t.count();
   sched_->schedule_resume(t + half_rtt, call->waiter);

@@ -17,11 +17,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <queue>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "engine/backends/db.h"
 #include "engine/backends/sim/cost_model.h"
 #include "engine/backends/sim/row_lock_table.h"
@@ -69,6 +71,11 @@ class PostgresServer final : public DbExecutor {
   // Applies a statement's effect; returns its reply value and whether it wrote a counter row.
   std::int64_t apply(const DbStatement& s, bool& locks_row);
   Time commit(Time ready);
+  // A read statement's value as of its snapshot at `at` (READ COMMITTED: a statement sees what
+  // was committed when it started): `value` read from the current data, minus the writes applied
+  // to it (in arrival order) whose transactions commit after `at`.
+  std::int64_t committed_view(const DbStatement& s, std::int64_t value, Time at) const;
+  void forget_committed(Time now);
 
   Scheduler* sched_;
   PostgresCosts costs_;
@@ -76,13 +83,27 @@ class PostgresServer final : public DbExecutor {
   std::vector<std::int64_t> connections_;  // free-at time of each pooled connection
   std::vector<std::int64_t> cpus_;         // free-at time of each CPU
   RowLockTable locks_;
-  Time flush_start_{-1};
-  Time flush_end_{-1};
+  // WAL flushes planned and not yet over, start -> end (ns). They never overlap.
+  std::map<std::int64_t, std::int64_t> flushes_;
   absl::flat_hash_set<std::uint64_t> likes_;
   absl::flat_hash_map<PostId, std::int64_t> like_rows_;
   absl::flat_hash_map<PostId, std::int64_t> counters_;
   absl::flat_hash_map<std::uint32_t, std::int64_t> offsets_;
   std::vector<std::uint64_t> locked_scratch_;
+  // Writes applied but not committed yet, per post (a call's effects are applied when it
+  // arrives, its commit comes later). Posts with none have no entry; one pending write lives
+  // inline, so a cold post's write allocates nothing.
+  struct Uncommitted {
+    std::int64_t commit_ns = 0;
+    UserId user = 0;
+    std::int32_t row_delta = 0;  // +1 inserted like row, -1 deleted
+    std::int64_t counter_delta = 0;
+  };
+  absl::flat_hash_map<PostId, absl::InlinedVector<Uncommitted, 1>> uncommitted_;
+  // (commit time, post) of every pending entry, a min-heap: forget_committed() drops entries
+  // once their commit time has passed.
+  std::vector<std::pair<std::int64_t, PostId>> uncommitted_heap_;
+  std::vector<std::pair<PostId, Uncommitted>> call_writes_scratch_;
   PostgresStats stats_;
 };
 

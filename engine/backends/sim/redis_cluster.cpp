@@ -1,13 +1,39 @@
 #include "engine/backends/sim/redis_cluster.h"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 namespace likesim::sim {
+namespace {
+
+// redis-cli's clusterManagerCommandCreate, float arithmetic and all: master i gets
+// [first, lround(cursor + slots_per_node - 1)], the last master gets the rest. (i * 16384 / n
+// would differ on a few boundary slots, e.g. slot 5461 with 3 or 6 masters.)
+std::vector<std::uint8_t> redis_cli_slot_owners(int masters) {
+  std::vector<std::uint8_t> owner(kClusterSlots, 0);
+  const float slots_per_node = static_cast<float>(kClusterSlots) / static_cast<float>(masters);
+  long first = 0;
+  float cursor = 0.0f;
+  for (int i = 0; i < masters; ++i) {
+    long last = std::lround(cursor + slots_per_node - 1);
+    if (last > kClusterSlots || i == masters - 1) last = kClusterSlots - 1;
+    if (last < first) last = first;
+    for (long s = first; s <= last && s < kClusterSlots; ++s) {
+      owner[static_cast<std::size_t>(s)] = static_cast<std::uint8_t>(i);
+    }
+    first = last + 1;
+    cursor += slots_per_node;
+  }
+  return owner;
+}
+
+}  // namespace
 
 RedisCluster::RedisCluster(Scheduler& s, const RedisCosts& costs, std::uint64_t seed)
     : sched_(&s), costs_(costs) {
   const int n = std::clamp(costs_.nodes, 1, 32);  // the loader allows 1..32 (a bit set per call)
+  slot_node_ = redis_cli_slot_owners(n);
   nodes_.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
     nodes_.emplace_back(costs_, RandomStream(seed, "redis.node." + std::to_string(i)));
@@ -20,7 +46,7 @@ int RedisCluster::node_of(const KeyId& key) const {
   // Rendering a key and running CRC16 costs more than serving the command in the model, and a
   // run uses the same keys over and over.
   auto [it, inserted] = node_cache_.try_emplace(key, 0);
-  if (inserted) it->second = static_cast<std::uint8_t>(hash_slot(key) * n / kClusterSlots);
+  if (inserted) it->second = static_cast<std::uint8_t>(node_of_slot(hash_slot(key)));
   return it->second;
 }
 

@@ -1,5 +1,6 @@
 // sim::RedisCluster: N simulated Redis masters behind one KvExecutor, keys placed by Redis
-// Cluster's hash slot (contiguous slot ranges, as `redis-cli --cluster create` assigns them).
+// Cluster's hash slot (contiguous slot ranges, exactly as `redis-cli --cluster create` assigns
+// them, so a key lives on the same master index as in a real cluster made that way).
 //
 // Each node is one command thread serving requests FIFO. A request (single command, pipeline
 // or MGET part) costs request_us once plus each command's cost (cost_model.h), and its reply
@@ -37,6 +38,8 @@ class RedisCluster final : public KvExecutor {
 
   int nodes() const { return static_cast<int>(nodes_.size()); }
   int node_of(const KeyId& key) const;
+  // The master that owns `slot` (0..16383).
+  int node_of_slot(int slot) const { return slot_node_[static_cast<std::size_t>(slot)]; }
   const RedisNodeStats& node_stats(int node) const { return nodes_[node].stats(); }
   // Requests queued or in service at node `node` now.
   std::size_t queue_now(int node) { return nodes_[node].queue_at(sched_->now()); }
@@ -47,8 +50,9 @@ class RedisCluster final : public KvExecutor {
   Scheduler* sched_;
   RedisCosts costs_;
   std::vector<RedisNode> nodes_;
-  std::vector<int> parts_scratch_;  // indexes of the current call's commands on one node
-  std::vector<int> node_scratch_;   // node of each command of the current call
+  std::vector<std::uint8_t> slot_node_;  // kClusterSlots entries: owner of each slot
+  std::vector<int> parts_scratch_;       // indexes of the current call's commands on one node
+  std::vector<int> node_scratch_;        // node of each command of the current call
   mutable absl::flat_hash_map<KeyId, std::uint8_t> node_cache_;
 };
 

@@ -71,15 +71,16 @@ double RedisNode::apply(const KvCommand& c, KvReply& r) {
       r.value = static_cast<std::int64_t>(values_.erase(c.key));
       return k.command_us;
     case KvVerb::sadd:
-      r.value = set_members_.insert(pack_like(c.key.post, static_cast<UserId>(c.arg))).second;
+      r.value = sets_[c.key].insert(static_cast<UserId>(c.arg)).second;
       return k.set_command_us;
     case KvVerb::srem:
-      r.value = static_cast<std::int64_t>(
-          set_members_.erase(pack_like(c.key.post, static_cast<UserId>(c.arg))));
+      r.value = static_cast<std::int64_t>(sets_[c.key].erase(static_cast<UserId>(c.arg)));
       return k.set_command_us;
-    case KvVerb::sismember:
-      r.value = set_members_.contains(pack_like(c.key.post, static_cast<UserId>(c.arg)));
+    case KvVerb::sismember: {
+      auto it = sets_.find(c.key);
+      r.value = it != sets_.end() && it->second.contains(static_cast<UserId>(c.arg));
       return k.command_us;
+    }
     case KvVerb::bf_add:
       r.value = !bloom_test_and_set(c.key.post, static_cast<UserId>(c.arg), true);
       return k.bloom_us;
@@ -87,15 +88,13 @@ double RedisNode::apply(const KvCommand& c, KvReply& r) {
       r.value = bloom_test_and_set(c.key.post, static_cast<UserId>(c.arg), false);
       return k.bloom_us;
     case KvVerb::like_script: {
-      const bool added =
-          set_members_.insert(pack_like(c.key.post, static_cast<UserId>(c.arg))).second;
+      const bool added = sets_[c.key].insert(static_cast<UserId>(c.arg)).second;
       if (added) values_[c.key2] += 1;
       r.value = added;
       return k.script_us;
     }
     case KvVerb::unlike_script: {
-      const bool removed =
-          set_members_.erase(pack_like(c.key.post, static_cast<UserId>(c.arg))) > 0;
+      const bool removed = sets_[c.key].erase(static_cast<UserId>(c.arg)) > 0;
       if (removed) values_[c.key2] -= 1;
       r.value = removed;
       return k.script_us;

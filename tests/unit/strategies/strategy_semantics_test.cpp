@@ -32,6 +32,12 @@ std::vector<Case> cases() {
     k.dedup = d;
     add("single_counter_redis_" + std::string(dedup_name(d)), "single_counter", k, false);
   }
+  for (DedupMethod d : {DedupMethod::redis_set, DedupMethod::bloom}) {
+    SingleCounterKnobs k;
+    k.store = CounterStore::db;
+    k.dedup = d;
+    add("single_counter_db_" + std::string(dedup_name(d)), "single_counter", k, false);
+  }
   for (DedupMethod d : {DedupMethod::redis_set, DedupMethod::bloom, DedupMethod::lua_atomic}) {
     ShardedCounterKnobs k;
     k.shards = 8;
@@ -58,6 +64,18 @@ std::vector<Case> cases() {
     k.flush_interval_ms = 20;
     add(std::string("write_buffered_") + (store == CounterStore::db ? "db" : "redis"),
         "write_buffered", k, true);
+  }
+  for (DedupMethod d : {DedupMethod::db_unique, DedupMethod::bloom}) {
+    WriteBufferedKnobs k;
+    k.dedup = d;
+    k.flush_interval_ms = 20;
+    add("write_buffered_redis_" + std::string(dedup_name(d)), "write_buffered", k, true);
+  }
+  {
+    AsyncLogKnobs k;
+    k.dedup = DedupMethod::bloom;
+    k.consumers = 2;
+    add("async_log_bloom", "async_log", k, true);
   }
   for (bool idempotent : {true, false}) {
     AsyncLogKnobs k;

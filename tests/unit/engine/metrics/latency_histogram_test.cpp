@@ -99,5 +99,49 @@ TEST(LatencyHistogram, DurationsRoundToTheNearestMicrosecond) {
   EXPECT_EQ(h.max(), 2);
 }
 
+TEST(LatencyHistogram, ResetForgetsEverything) {
+  LatencyHistogram h;
+  for (std::int64_t v : {5, 700, 90000, 3000000}) h.record_value(v);
+  h.record_value(LatencyHistogram::kHighest + 1);
+  h.reset();
+  EXPECT_EQ(h.total_count(), 0u);
+  EXPECT_EQ(h.overflow(), 0u);
+  EXPECT_EQ(h.value_at_percentile(100.0), 0);
+  std::uint64_t buckets = 0;
+  h.for_each_recorded([&](std::int64_t, std::int64_t, std::uint64_t) { ++buckets; });
+  EXPECT_EQ(buckets, 0u);
+  h.record_value(42);
+  EXPECT_EQ(h.value_at_percentile(1.0), 42);
+  EXPECT_EQ(h.value_at_percentile(100.0), 42);
+  EXPECT_EQ(h.min(), 42);
+}
+
+TEST(LatencyHistogram, BatchPercentilesEqualSingleOnes) {
+  RandomStream rng(11, "test.histogram.batch");
+  LatencyHistogram h;
+  for (int i = 0; i < 10000; ++i)
+    h.record_value(static_cast<std::int64_t>(rng.exponential(5000.0)));
+  static constexpr double kPs[] = {0.0, 50.0, 90.0, 99.0, 99.9, 99.99, 100.0};
+  std::int64_t out[std::size(kPs)];
+  h.percentiles(kPs, out);
+  for (std::size_t i = 0; i < std::size(kPs); ++i) {
+    EXPECT_EQ(out[i], h.value_at_percentile(kPs[i])) << kPs[i];
+  }
+  EXPECT_EQ(out[0], h.min());  // p0: the smallest sample's bucket
+  EXPECT_EQ(out[6], h.max());
+}
+
+TEST(LatencyHistogram, OverflowIsClampedCountedAndMerged) {
+  LatencyHistogram a, b;
+  a.record_value(LatencyHistogram::kHighest + 1, 3);
+  b.record_value(LatencyHistogram::kHighest * 2);
+  b.record_value(1);
+  a.merge(b);
+  EXPECT_EQ(a.overflow(), 4u);
+  EXPECT_EQ(a.total_count(), 5u);
+  EXPECT_EQ(a.value_at_percentile(50.0), LatencyHistogram::kHighest);
+  EXPECT_EQ(a.value_at_percentile(1.0), 1);
+}
+
 }  // namespace
 }  // namespace likesim

@@ -77,5 +77,79 @@ TEST(Oracle, DedupViolationsAreCountedButAFailedLikeThatLandedIsNot) {
   EXPECT_EQ(o.final_check(1, 2).doubled, 1);  // the slack went with the landed like
 }
 
+// The count goes down and back up: each value's staleness runs from its latest departure.
+TEST(Oracle, StalenessFollowsTheLatestDepartureWhenCountsGoDownAndUp) {
+  Oracle o;
+  for (UserId u = 1; u <= 5; ++u) o.on_like_ok(1, u, Time(std::chrono::seconds(u)));  // 5 at 5 s
+  o.on_unlike_ok(1, 5, Time(6s));  // 4 from 6 s (5 left at 6 s)
+  o.on_unlike_ok(1, 4, Time(7s));  // 3 from 7 s (4 left at 7 s)
+  o.on_like_ok(1, 4, Time(8s));    // 4 from 8 s (3 left at 8 s)
+  o.on_like_ok(1, 5, Time(9s));    // 5 from 9 s (4 left at 9 s)
+  o.on_like_ok(1, 6, Time(10s));   // 6 from 10 s (5 left at 10 s)
+  const Time now(20s);
+  EXPECT_EQ(o.truth(1), 6);
+  EXPECT_EQ(o.on_count_read(1, 6, now).staleness, Duration(0));
+  EXPECT_EQ(o.on_count_read(1, 5, now).staleness, Duration(10s));  // not 14 s (first departure)
+  EXPECT_EQ(o.on_count_read(1, 4, now).staleness, Duration(11s));
+  EXPECT_EQ(o.on_count_read(1, 3, now).staleness, Duration(12s));
+  EXPECT_EQ(o.on_count_read(1, 2, now).staleness, Duration(17s));
+  EXPECT_EQ(o.on_count_read(1, 7, now).staleness, std::nullopt);   // never reached
+  EXPECT_EQ(o.on_count_read(1, -1, now).staleness, std::nullopt);  // never possible
+  EXPECT_EQ(o.on_count_read(1, -1, now).drift, -7);
+  o.on_unlike_ok(1, 6, Time(21s));  // back to 5
+  EXPECT_EQ(o.on_count_read(1, 5, Time(22s)).staleness, Duration(0));
+  EXPECT_EQ(o.on_count_read(1, 6, Time(22s)).staleness, Duration(1s));
+}
+
+// A failed unlike that the strategy's later like proves landed: the truth dipped and came back
+// at that instant, the lower bound loses its slack, and it is no dedup violation.
+TEST(Oracle, AFailedUnlikeThatLandedIsProvedByALaterLike) {
+  Oracle o;
+  o.on_like_ok(2, 1, Time(1s));
+  o.on_like_ok(2, 2, Time(2s));
+  o.on_unlike_failed(2, 2);
+  o.on_unlike_failed(2, 2);  // a retry that failed again: still one unlike that may have landed
+  EXPECT_EQ(o.final_check(2, 1).lost, 0);
+  EXPECT_EQ(o.final_check(2, 0).lost, 1);
+  EXPECT_TRUE(o.on_like_ok(2, 2, Time(5s)));
+  EXPECT_EQ(o.dedup_violations(), 0u);
+  EXPECT_EQ(o.truth(2), 2);
+  EXPECT_EQ(o.final_check(2, 1).lost, 1);  // the slack is gone
+  EXPECT_EQ(o.on_count_read(2, 1, Time(6s)).staleness, Duration(1s));
+  EXPECT_TRUE(o.liked(2, 2));
+}
+
+TEST(Oracle, PostsListsEveryTouchedPostInOrderAndLikedFollowsTheTruth) {
+  Oracle o;
+  o.on_like_ok(30, 1, Time(1s));
+  o.on_like_failed(7, 1);  // only a failure touched post 7
+  o.on_unlike_failed(12, 3);
+  o.on_like_ok(2, 9, Time(1s));
+  o.on_unlike_ok(2, 9, Time(2s));
+  EXPECT_EQ(o.posts(), (std::vector<PostId>{2, 7, 12, 30}));
+  EXPECT_TRUE(o.liked(30, 1));
+  EXPECT_FALSE(o.liked(2, 9));
+  EXPECT_FALSE(o.liked(7, 1));
+  EXPECT_EQ(o.likes_held(), 1u);
+  const Oracle::FinalCheck f = o.final_check(7, 1);  // truth 0, up to 1 may have landed
+  EXPECT_EQ(f.low, 0);
+  EXPECT_EQ(f.high, 1);
+  EXPECT_EQ(f.lost + f.doubled, 0);
+}
+
+// DESIGN.md §9: tens of bytes per like. A celebrity-shaped load must stay within 40.
+TEST(Oracle, HoldsALikeInTensOfBytes) {
+  Oracle o;
+  constexpr UserId kLikes = 200'000;
+  for (UserId u = 0; u < kLikes; ++u) {
+    const PostId post = u % 10 == 0 ? 1 + u % 5000 : 0;  // 90 % on one hot post
+    o.on_like_ok(post, u, Time(std::int64_t{u} * 1000));
+  }
+  EXPECT_EQ(o.likes_held(), kLikes);
+  const double per_like = static_cast<double>(o.memory_bytes()) / kLikes;
+  EXPECT_GT(per_like, 8.0);  // it does count what it holds
+  EXPECT_LE(per_like, 40.0);
+}
+
 }  // namespace
 }  // namespace likesim

@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <sstream>
-
-#include "engine/metrics/report_table.h"
+#include <limits>
+#include <string>
+#include <vector>
 
 namespace likesim {
 namespace {
@@ -82,23 +82,105 @@ TEST(ReportJson, HasEveryRequiredKey) {
   EXPECT_EQ(j["strategies"][0]["timeseries"]["offered_per_s"][1], 20);
 }
 
-TEST(ReportJson, SameReportSameBytes) {
-  EXPECT_EQ(report_json_text(sample_report()), report_json_text(sample_report()));
-}
-
-TEST(ReportTable, OneRowPerStrategyWithFailedSlosNamed) {
-  const std::string table = report_table(sample_report());
-  std::istringstream lines(table);
-  std::string line;
-  int rows = 0;
-  while (std::getline(lines, line)) {
-    if (line.rfind("single_counter", 0) == 0 || line.rfind("sharded_counter", 0) == 0) {
-      ++rows;
-      EXPECT_NE(line.find("FAIL lost_likes"), std::string::npos) << line;
-      EXPECT_NE(line.find("1.50"), std::string::npos) << line;  // like p99 in ms
+// Every key the issue requires, walked path by path, for every operation and strategy.
+TEST(ReportJson, HasTheCompleteRequiredShape) {
+  const nlohmann::ordered_json j = to_json(sample_report());
+  std::vector<std::string> paths = {"/schema",
+                                    "/scenario/name",
+                                    "/scenario/seed",
+                                    "/scenario/file",
+                                    "/scenario/description",
+                                    "/scenario/duration_s",
+                                    "/engine/events",
+                                    "/engine/wall_seconds",
+                                    "/engine/events_per_second",
+                                    "/engine/simulated_seconds"};
+  const std::vector<std::string> per_strategy = {"/name",
+                                                 "/kind",
+                                                 "/knobs",
+                                                 "/throughput/offered_per_s",
+                                                 "/throughput/completed_per_s",
+                                                 "/drift/reads",
+                                                 "/drift/abs_p99",
+                                                 "/drift/abs_max",
+                                                 "/drift/staleness_ms/p50",
+                                                 "/drift/staleness_ms/p99",
+                                                 "/drift/staleness_ms/max",
+                                                 "/final/posts_checked",
+                                                 "/final/lost_likes",
+                                                 "/final/double_counts",
+                                                 "/final/dedup_violations",
+                                                 "/slo/0/name",
+                                                 "/slo/0/limit",
+                                                 "/slo/0/value",
+                                                 "/slo/0/pass",
+                                                 "/backends/redis_busiest_node_utilisation",
+                                                 "/backends/redis_nodes/0/node",
+                                                 "/backends/redis_nodes/0/utilisation",
+                                                 "/backends/redis_nodes/0/commands",
+                                                 "/backends/redis_nodes/0/max_queue",
+                                                 "/backends/db_row_lock_wait_p99_us",
+                                                 "/backends/db_cpu_utilisation",
+                                                 "/backends/log_lag_max",
+                                                 "/figures",
+                                                 "/timeseries/interval_ms",
+                                                 "/timeseries/t_s",
+                                                 "/timeseries/offered_per_s"};
+  for (const char* s : {"/strategies/0", "/strategies/1"}) {
+    for (const std::string& p : per_strategy) paths.push_back(s + p);
+    for (const char* op : {"like", "unlike", "count", "status", "batch_count"}) {
+      const std::string o = std::string(s) + "/ops/" + op;
+      paths.push_back(o + "/count");
+      paths.push_back(o + "/errors");
+      for (const char* l : {"/latency_us/", "/service_latency_us/"}) {
+        for (const char* k : {"p50", "p90", "p99", "p999", "p9999", "max", "mean"}) {
+          paths.push_back(o + l + k);
+        }
+      }
     }
   }
-  EXPECT_EQ(rows, 2);
+  for (const std::string& p : paths) {
+    EXPECT_TRUE(j.contains(nlohmann::ordered_json::json_pointer(p))) << p;
+  }
+  EXPECT_TRUE(j["strategies"][0]["knobs"].is_object());
+  EXPECT_TRUE(j["strategies"][0]["figures"].is_object());
+  EXPECT_TRUE(j["strategies"][0]["slo"].is_array());
+  EXPECT_TRUE(j["strategies"][0]["backends"]["redis_nodes"].is_array());
+}
+
+// JSON has no NaN or infinity: every non-finite double comes out as null, wherever it is.
+TEST(ReportJson, NonFiniteNumbersAreNull) {
+  RunReport r = sample_report();
+  const double inf = std::numeric_limits<double>::infinity();
+  r.engine.events_per_second = inf;
+  r.strategies[0].throughput.completed_per_s = -inf;
+  r.strategies[0].figures.emplace_back("ratio", std::nan(""));
+  r.strategies[0].timeseries.columns.push_back({"log_lag", {inf, 1}});
+  const std::string text = report_json_text(r);
+  EXPECT_EQ(text.find("nan"), std::string::npos);
+  EXPECT_EQ(text.find("inf"), std::string::npos);
+  const nlohmann::ordered_json j = nlohmann::ordered_json::parse(text);
+  EXPECT_TRUE(j["engine"]["events_per_second"].is_null());
+  EXPECT_TRUE(j["strategies"][0]["throughput"]["completed_per_s"].is_null());
+  EXPECT_TRUE(j["strategies"][0]["figures"]["ratio"].is_null());
+  EXPECT_TRUE(j["strategies"][0]["timeseries"]["log_lag"][0].is_null());
+  EXPECT_EQ(j["strategies"][0]["timeseries"]["log_lag"][1], 1);
+}
+
+// Keys come out in a fixed order (insertion order), doubles in their shortest exact form.
+TEST(ReportJson, KeyOrderAndNumbersAreFixed) {
+  const nlohmann::ordered_json j = to_json(sample_report());
+  std::vector<std::string> top;
+  for (const auto& [k, v] : j.items()) top.push_back(k);
+  EXPECT_EQ(top, (std::vector<std::string>{"schema", "scenario", "engine", "strategies"}));
+  const std::string text = report_json_text(sample_report());
+  EXPECT_NE(text.find("\"simulated_seconds\": 215.5"), std::string::npos);
+  EXPECT_NE(text.find("\"t_s\": [\n          0.1,"), std::string::npos);
+  EXPECT_EQ(text.back(), '\n');
+}
+
+TEST(ReportJson, SameReportSameBytes) {
+  EXPECT_EQ(report_json_text(sample_report()), report_json_text(sample_report()));
 }
 
 }  // namespace

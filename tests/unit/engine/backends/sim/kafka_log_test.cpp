@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <span>
+#include <vector>
+
+#include "engine/core/random_stream.h"
 #include "engine/core/runtime.h"
 
 namespace likesim {
@@ -125,6 +131,222 @@ TEST(KafkaLog, ConsumersOwnPartitionsRoundRobin) {
   EXPECT_EQ(kafka.stats().appended, 40u);
   EXPECT_EQ(kafka.lag(), 40);
 }
+
+// More exact cases: several partitions on one broker thread, a poll's partition and order,
+// the caller's max, an empty poll's exact timeout, commit round trips and lag.
+namespace multi {
+
+// Round numbers, so every expected time below is a sum one can check by hand.
+sim::KafkaCosts costs(int partitions) {
+  sim::KafkaCosts c;
+  c.partitions = partitions;
+  c.linger_ms = 5;
+  c.batch_records = 4;
+  c.broker_append_us = 50;
+  c.broker_record_us = 0.5;
+  c.rtt_us = 20;
+  c.max_poll_records = 500;
+  c.poll_timeout_ms = 100;
+  c.fetch_us = 50;
+  c.commit_us = 100;
+  return c;
+}
+
+struct Acked {
+  std::int64_t at_ns = 0;
+  LogReply reply;
+  UserId user = 0;
+};
+
+Task<void> append_after(Runtime& rt, Log log, Duration after, LogEvent e, std::vector<Acked>& out) {
+  co_await rt.sleep_for(after);
+  const LogReply r = co_await log.append(e);
+  out.push_back({rt.now().count(), r, e.user});
+}
+
+struct Polled {
+  std::int64_t at_ns = 0;
+  LogReply reply;
+  std::vector<LogRecord> records;
+};
+
+Task<void> poll_after(Runtime& rt, Log log, Duration after, std::uint32_t consumer,
+                      std::uint32_t max, Polled& out) {
+  co_await rt.sleep_for(after);
+  std::array<LogRecord, 64> recs{};
+  const LogReply r = co_await log.poll(consumer, std::span<LogRecord>(recs.data(), max));
+  out.at_ns = rt.now().count();
+  out.reply = r;
+  out.records.assign(recs.begin(), recs.begin() + r.n);
+}
+
+TEST(KafkaLog, AFullBatchGoesAtOnceAndTheStaleLingerTimerSendsNothing) {
+  Scheduler s;
+  SimRuntime rt(s);
+  sim::KafkaLog kafka(s, costs(1), 1, 1);
+  std::vector<Acked> acked;
+  // Four appends (= batch_records) at 0 fill a batch; a fifth starts the next one.
+  for (UserId u = 1; u <= 5; ++u) {
+    rt.spawn(append_after(rt, Log(kafka), Duration(0), {7, u, +1}, acked));
+  }
+  s.run();
+  ASSERT_EQ(acked.size(), 5u);
+  // Batch 1: rtt/2 + 50 + 4 * 0.5 + rtt/2 = 72 µs, no linger.
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(acked[static_cast<std::size_t>(i)].at_ns, 72'000) << i;
+    EXPECT_EQ(acked[static_cast<std::size_t>(i)].reply.offset, i) << i;
+  }
+  // Batch 2: the fifth append's own linger (5 ms), then 10 + 50.5 + 10 µs. The first batch's
+  // linger timer, also due at 5 ms, must not send anything twice.
+  EXPECT_EQ(acked[4].at_ns, 5'000'000 + 70'500);
+  EXPECT_EQ(acked[4].reply.offset, 4);
+  EXPECT_EQ(kafka.stats().batches, 2u);
+  EXPECT_EQ(kafka.stats().appended, 5u);
+}
+
+TEST(KafkaLog, BatchesOfDifferentPartitionsQueueOnTheOneBrokerThread) {
+  Scheduler s;
+  SimRuntime rt(s);
+  sim::KafkaLog kafka(s, costs(2), 1, 1);
+  // Two posts on different partitions, each with a full batch at t = 0.
+  PostId a = 1, b = 2;
+  while (mix64(b) % 2 == mix64(a) % 2) ++b;
+  std::vector<Acked> acked;
+  for (UserId u = 1; u <= 4; ++u)
+    rt.spawn(append_after(rt, Log(kafka), Duration(0), {a, u, 1}, acked));
+  for (UserId u = 1; u <= 4; ++u)
+    rt.spawn(append_after(rt, Log(kafka), Duration(0), {b, u, 1}, acked));
+  s.run();
+  ASSERT_EQ(acked.size(), 8u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(acked[static_cast<std::size_t>(i)].at_ns, 72'000);
+  // The second batch starts when the broker is free at 62 µs: 62 + 52 + 10.
+  for (int i = 4; i < 8; ++i) EXPECT_EQ(acked[static_cast<std::size_t>(i)].at_ns, 124'000);
+  EXPECT_NE(acked[0].reply.partition, acked[4].reply.partition);
+  EXPECT_EQ(acked[4].reply.offset, 0);  // offsets are per partition
+}
+
+TEST(KafkaLog, PollReturnsOnePartitionsRecordsInOffsetOrder) {
+  Scheduler s;
+  SimRuntime rt(s);
+  sim::KafkaCosts c = costs(3);
+  c.batch_records = 1000;  // every batch goes at linger
+  sim::KafkaLog kafka(s, c, 1, 1);
+  std::vector<Acked> acked;
+  // 30 likes of posts 1..5, one every 100 µs; all visible by ~8 ms.
+  for (UserId u = 1; u <= 30; ++u) {
+    rt.spawn(append_after(rt, Log(kafka), Duration(u * 100'000), {1 + u % 5, u, +1}, acked));
+  }
+  Polled first, second;
+  rt.spawn(poll_after(rt, Log(kafka), 20ms, 0, 64, first));
+  rt.spawn(poll_after(rt, Log(kafka), 30ms, 0, 64, second));
+  s.run();
+  ASSERT_EQ(acked.size(), 30u);
+  std::array<std::size_t, 3> per_partition{};
+  for (const Acked& a : acked) ++per_partition[a.reply.partition];
+  ASSERT_EQ(std::count(per_partition.begin(), per_partition.end(), 0u), 0);  // posts 1..5 cover all
+  EXPECT_EQ(first.at_ns, 20'000'000 + 20'000 + 50'000);                      // rtt + fetch
+  for (const Polled* p : {&first, &second}) {
+    ASSERT_GT(p->reply.n, 0u);
+    // The whole partition, nothing from another, offsets 0.. in order, events in append order.
+    EXPECT_EQ(p->records.size(), per_partition[p->reply.partition]);
+    std::vector<UserId> users;
+    for (std::size_t i = 0; i < p->records.size(); ++i) {
+      EXPECT_EQ(p->records[i].partition, p->reply.partition);
+      EXPECT_EQ(p->records[i].offset, static_cast<std::int64_t>(i));
+      EXPECT_EQ(mix64(p->records[i].event.post) % 3, p->reply.partition);
+      users.push_back(p->records[i].event.user);
+    }
+    EXPECT_TRUE(std::is_sorted(users.begin(), users.end()));
+  }
+  EXPECT_NE(first.reply.partition, second.reply.partition);  // round robin
+  // The offset an append was acknowledged with holds that append's event.
+  for (const Acked& a : acked) {
+    if (a.reply.partition != first.reply.partition) continue;
+    const LogRecord& r = first.records[static_cast<std::size_t>(a.reply.offset)];
+    EXPECT_EQ(r.event.user, a.user);
+  }
+}
+
+TEST(KafkaLog, PollRespectsTheCallersMax) {
+  Scheduler s;
+  SimRuntime rt(s);
+  sim::KafkaLog kafka(s, costs(1), 1, 1);
+  std::vector<Acked> acked;
+  for (UserId u = 1; u <= 10; ++u)
+    rt.spawn(append_after(rt, Log(kafka), Duration(0), {7, u, 1}, acked));
+  Polled p1, p2, p3;
+  rt.spawn(poll_after(rt, Log(kafka), 10ms, 0, 3, p1));
+  rt.spawn(poll_after(rt, Log(kafka), 11ms, 0, 64, p2));
+  rt.spawn(poll_after(rt, Log(kafka), 12ms, 0, 64, p3));
+  s.run();
+  ASSERT_EQ(p1.reply.n, 3u);
+  EXPECT_EQ(p1.records.back().offset, 2);
+  ASSERT_EQ(p2.reply.n, 7u);
+  EXPECT_EQ(p2.records.front().offset, 3);
+  EXPECT_EQ(p2.records.back().offset, 9);
+  // Nothing left: the third poll waits its full timeout and answers empty.
+  EXPECT_EQ(p3.reply.n, 0u);
+  EXPECT_EQ(p3.at_ns, 12'000'000 + 100'000'000);
+  EXPECT_EQ(kafka.stats().delivered, 10u);
+  EXPECT_EQ(kafka.stats().redelivered, 0u);
+}
+
+TEST(KafkaLog, AnEmptyPollAnswersNothingAtExactlyThePollTimeout) {
+  Scheduler s;
+  SimRuntime rt(s);
+  sim::KafkaLog kafka(s, costs(4), 2, 1);
+  Polled p;
+  rt.spawn(poll_after(rt, Log(kafka), 1ms, 1, 64, p));
+  s.run();
+  EXPECT_EQ(p.reply.status, ReplyStatus::ok);
+  EXPECT_EQ(p.reply.n, 0u);
+  EXPECT_EQ(p.at_ns, 1'000'000 + 100'000'000);  // poll_timeout_ms, no rtt or fetch on top
+  EXPECT_EQ(s.now(), Time(101ms));              // and no event after it
+}
+
+Task<void> consume_commit_rewind(Runtime& rt, Log log, std::vector<std::int64_t>& lags,
+                                 sim::KafkaLog& kafka, std::vector<std::int64_t>& second_offsets,
+                                 std::int64_t& commit_done_ns) {
+  co_await rt.sleep_for(10ms);  // all ten records visible
+  std::array<LogRecord, 64> recs{};
+  LogReply r = co_await log.poll(0, recs);
+  EXPECT_EQ(r.n, 10u);
+  lags.push_back(kafka.lag());
+  const Time before_commit = rt.now();
+  r = co_await log.commit(0, r.partition, 6);  // offsets 0..5 done; 6..9 were in flight
+  commit_done_ns = (rt.now() - before_commit).count();
+  lags.push_back(kafka.lag());
+  r = co_await log.rewind(0);  // the consumer "crashed" before finishing 6..9
+  r = co_await log.poll(0, recs);
+  for (std::uint32_t i = 0; i < r.n; ++i) second_offsets.push_back(recs[i].offset);
+  r = co_await log.commit(0, r.partition, 10);
+  lags.push_back(kafka.lag());
+}
+
+TEST(KafkaLog, CommitAndRewindTrackLagAndRedeliveriesAcrossPolls) {
+  Scheduler s;
+  SimRuntime rt(s);
+  sim::KafkaCosts c = costs(1);
+  c.batch_records = 1000;
+  sim::KafkaLog kafka(s, c, 1, 1);
+  std::vector<Acked> acked;
+  for (UserId u = 1; u <= 10; ++u)
+    rt.spawn(append_after(rt, Log(kafka), Duration(0), {7, u, 1}, acked));
+  std::vector<std::int64_t> lags, second;
+  std::int64_t commit_ns = 0;
+  rt.spawn(consume_commit_rewind(rt, Log(kafka), lags, kafka, second, commit_ns));
+  s.run();
+  EXPECT_EQ(second, (std::vector<std::int64_t>{6, 7, 8, 9}));
+  EXPECT_EQ(kafka.stats().redelivered, 4u);
+  EXPECT_EQ(kafka.stats().delivered, 14u);
+  EXPECT_EQ(kafka.stats().commits, 2u);
+  EXPECT_EQ(lags, (std::vector<std::int64_t>{10, 4, 0}));
+  EXPECT_EQ(kafka.lag(), 0);
+  EXPECT_EQ(kafka.stats().max_lag, 10);
+  EXPECT_EQ(commit_ns, 20'000 + 100'000);  // rtt + commit_us
+}
+
+}  // namespace multi
 
 }  // namespace
 }  // namespace likesim

@@ -160,5 +160,30 @@ TEST(RedisCluster, ATimedOutCommandStillLands) {
   EXPECT_EQ(redis.peek_value(KeyId::counter(1)), 50);  // but all ten INCRBYs ran
 }
 
+Task<void> set_ops(Kv kv, std::vector<std::int64_t>& out) {
+  const KeyId a = KeyId::like_set_shard(4, 1), b = KeyId::like_set_shard(4, 2);
+  for (const KvCommand& c :
+       {KvCommand{a, {}, 10, KvVerb::sadd}, KvCommand{a, {}, 10, KvVerb::sadd},
+        KvCommand{a, {}, 10, KvVerb::sismember},
+        KvCommand{b, {}, 10, KvVerb::sismember},  // another set of post 4
+        KvCommand{b, {}, 10, KvVerb::srem}, KvCommand{a, {}, 10, KvVerb::srem},
+        KvCommand{a, {}, 10, KvVerb::srem}, KvCommand{a, {}, 10, KvVerb::sismember}}) {
+    const KvReply r = co_await kv.run(c);
+    out.push_back(r.value);
+  }
+}
+
+TEST(RedisCluster, SetCommandsAnswerLikeRedisPerKey) {
+  Scheduler s;
+  SimRuntime rt(s);
+  sim::RedisCluster redis(s, costs(3), 1);
+  std::vector<std::int64_t> out;
+  rt.spawn(set_ops(Kv(redis), out));
+  s.run();
+  // SADD new, SADD again, SISMEMBER, SISMEMBER of the other set, SREM from the other set,
+  // SREM, SREM again, SISMEMBER after removal.
+  EXPECT_EQ(out, (std::vector<std::int64_t>{1, 0, 1, 0, 0, 1, 0, 0}));
+}
+
 }  // namespace
 }  // namespace likesim

@@ -1,8 +1,7 @@
-#include "engine/run/slo_evaluator.h"
+#include "engine/metrics/slo_evaluator.h"
 
-#include <algorithm>
-
-#include "engine/run/scenario.h"
+#include <limits>
+#include <string>
 
 namespace likesim {
 
@@ -35,17 +34,14 @@ std::optional<double> slo_metric(std::string_view name, const StrategyReport& r)
   return std::nullopt;
 }
 
-std::vector<SloVerdict> evaluate_slos(std::span<const SloSpec> slos, const StrategyReport& r) {
-  std::vector<SloVerdict> out;
-  for (const SloSpec& s : slos) {
-    SloVerdict v;
-    v.name = s.name;
-    v.limit = s.limit;
-    v.value = slo_metric(s.name, r).value_or(0.0);
-    v.pass = v.value <= s.limit;
-    out.push_back(std::move(v));
-  }
-  return out;
+SloVerdict evaluate_slo(std::string_view name, double limit, const StrategyReport& report) {
+  SloVerdict v;
+  v.name = std::string(name);
+  v.limit = limit;
+  const std::optional<double> value = slo_metric(name, report);
+  v.value = value.value_or(std::numeric_limits<double>::quiet_NaN());
+  v.pass = value.has_value() && *value <= limit;
+  return v;
 }
 
 }  // namespace likesim
