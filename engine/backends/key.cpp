@@ -100,7 +100,13 @@ int hash_slot_of_text(std::string_view text) {
 
 int hash_slot(const KeyId& key) {
   char buf[48];
-  return hash_slot_of_text(std::string_view(buf, render_key(key, buf)));
+  if (key.hash_tag) {
+    // The tag is the post's decimal id: hash just that, without rendering the rest.
+    const char* end = put(buf, key.post);
+    return crc16_xmodem(std::string_view(buf, static_cast<std::size_t>(end - buf))) % kClusterSlots;
+  }
+  // Untagged keys have no '{', so the whole text is hashed.
+  return crc16_xmodem(std::string_view(buf, render_key(key, buf))) % kClusterSlots;
 }
 
 }  // namespace likesim

@@ -43,11 +43,7 @@ RedisCluster::RedisCluster(Scheduler& s, const RedisCosts& costs, std::uint64_t 
 int RedisCluster::node_of(const KeyId& key) const {
   const int n = static_cast<int>(nodes_.size());
   if (n == 1) return 0;
-  // Rendering a key and running CRC16 costs more than serving the command in the model, and a
-  // run uses the same keys over and over.
-  auto [it, inserted] = node_cache_.try_emplace(key, 0);
-  if (inserted) it->second = static_cast<std::uint8_t>(node_of_slot(hash_slot(key)));
-  return it->second;
+  return node_of_slot(hash_slot(key));
 }
 
 void RedisCluster::submit(KvCall* call) {

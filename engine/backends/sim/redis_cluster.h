@@ -21,7 +21,6 @@
 #include <deque>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "engine/backends/kv.h"
 #include "engine/backends/sim/cost_model.h"
 #include "engine/backends/sim/redis_node.h"
@@ -53,7 +52,6 @@ class RedisCluster final : public KvExecutor {
   std::vector<std::uint8_t> slot_node_;  // kClusterSlots entries: owner of each slot
   std::vector<int> parts_scratch_;       // indexes of the current call's commands on one node
   std::vector<int> node_scratch_;        // node of each command of the current call
-  mutable absl::flat_hash_map<KeyId, std::uint8_t> node_cache_;
 };
 
 }  // namespace likesim::sim
