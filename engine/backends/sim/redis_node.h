@@ -50,7 +50,7 @@ class RedisNode {
   Time free_at_{0};
   std::deque<std::int64_t> completions_;  // completion times of requests not yet finished
   absl::flat_hash_map<KeyId, std::int64_t> values_;
-  absl::flat_hash_map<KeyId, absl::flat_hash_set<UserId>> sets_;  // like_set keys
+  absl::flat_hash_map<KeyId, absl::flat_hash_set<UserId>> sets_;   // like_set keys
   absl::flat_hash_map<std::uint64_t, std::uint64_t> bloom_words_;  // (post, word) -> bits
   RedisNodeStats stats_;
 };
