@@ -15,6 +15,7 @@ AsyncLog::AsyncLog(const StrategyContext& ctx, const AsyncLogKnobs& knobs)
     : knobs_(knobs),
       rt_(ctx.runtime),
       db_(ctx.db),
+      counter_(CounterStore::db, ctx),
       log_(ctx.log),
       dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)) {
   const std::size_t consumers = log_.valid() ? log_.consumers() : 0;
@@ -59,7 +60,7 @@ Task<UnlikeResult> AsyncLog::unlike(Request r) {
 }
 
 Task<CountResult> AsyncLog::count(PostId post) {
-  const DbReply r = co_await db_.run(DbStatement::counter_read(post));
+  const DbReply r = co_await counter_.read(post);
   co_return CountResult{r.value, true, r.status == ReplyStatus::ok};
 }
 
@@ -68,8 +69,13 @@ Task<StatusResult> AsyncLog::status(PostId post, UserId user) {
   co_return s;
 }
 
+Task<BatchCountResult> AsyncLog::batch_count(Request r) {
+  BatchCountResult page = co_await read_counter_page(counter_, *dedup_, r, true);
+  co_return page;
+}
+
 Task<std::int64_t> AsyncLog::exact_count(PostId post) {
-  const DbReply r = co_await db_.run(DbStatement::counter_read(post));
+  const DbReply r = co_await counter_.read(post);
   co_return r.value;
 }
 

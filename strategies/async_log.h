@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "strategies/dedup/dedup.h"
+#include "strategies/post_counter.h"
 #include "strategies/strategy.h"
 
 namespace likesim {
@@ -34,6 +35,7 @@ class AsyncLog final : public Strategy {
   Task<UnlikeResult> unlike(Request r) override;
   Task<CountResult> count(PostId post) override;
   Task<StatusResult> status(PostId post, UserId user) override;
+  Task<BatchCountResult> batch_count(Request r) override;
   Task<std::int64_t> exact_count(PostId post) override;
   void start() override;
   Task<void> drain() override;
@@ -63,6 +65,7 @@ class AsyncLog final : public Strategy {
   AsyncLogKnobs knobs_;
   Runtime* rt_;
   Db db_;
+  PostCounter counter_;  // the consumers' counter rows, as readers see them
   Log log_;
   std::unique_ptr<Dedup> dedup_;
   std::vector<Consumer> consumers_;  // one per log consumer (the log's group decides)

@@ -35,4 +35,34 @@ Task<ReplyStatus> PostCounter::add_all(std::vector<std::pair<PostId, std::int64_
   co_return s;
 }
 
+Task<ReplyStatus> PostCounter::read_page(PostId first, int n, std::int64_t* counts) {
+  ReplyStatus status = ReplyStatus::ok;
+  if (store_ == CounterStore::redis) {
+    KvBatch mget;
+    for (int i = 0; i < n; ++i)
+      mget.add(KvCommand::get(KeyId::counter(first + static_cast<PostId>(i))));
+    status = co_await kv_.mget(mget);
+    for (int i = 0; i < n; ++i) counts[i] = mget.replies()[static_cast<std::size_t>(i)].value;
+  } else {
+    DbBatch reads;
+    for (int i = 0; i < n; ++i)
+      reads.add(DbStatement::counter_read(first + static_cast<PostId>(i)));
+    status = co_await db_.read_batch(reads);
+    for (int i = 0; i < n; ++i) counts[i] = reads.replies()[static_cast<std::size_t>(i)].value;
+  }
+  co_return status;
+}
+
+Task<BatchCountResult> read_counter_page(PostCounter& counter, Dedup& dedup, Request r,
+                                         bool approximate) {
+  BatchCountResult out;
+  out.n = r.batch;
+  const ReplyStatus counted = co_await counter.read_page(r.post, r.batch, out.counts.data());
+  const ReplyStatus statuses =
+      co_await dedup.contains_page(r.post, r.batch, r.user, out.liked.data());
+  out.ok = counted == ReplyStatus::ok && statuses == ReplyStatus::ok;
+  out.approximate.fill(approximate);
+  co_return out;
+}
+
 }  // namespace likesim

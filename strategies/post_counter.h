@@ -7,6 +7,7 @@
 //   DbReply n = co_await counter.read(post);          // n.value, n.status
 #pragma once
 
+#include "strategies/dedup/dedup.h"
 #include "strategies/strategy.h"
 
 namespace likesim {
@@ -18,6 +19,8 @@ class PostCounter {
 
   Task<ReplyStatus> add(PostId post, std::int64_t delta);
   Task<DbReply> read(PostId post);
+  // The counters of posts first .. first + n - 1 in one round trip (MGET or a read batch).
+  Task<ReplyStatus> read_page(PostId first, int n, std::int64_t* counts);
   // Adds every (post, delta) in one round trip: a Redis pipeline or one transaction.
   Task<ReplyStatus> add_all(std::vector<std::pair<PostId, std::int64_t>> deltas);
 
@@ -26,5 +29,11 @@ class PostCounter {
   Kv kv_;
   Db db_;
 };
+
+// A feed page for the strategies that keep one counter per post: the page's counters in one
+// round trip and the user's status in another. `counter` and `dedup` belong to the strategy
+// and outlive the call.
+Task<BatchCountResult> read_counter_page(PostCounter& counter, Dedup& dedup, Request r,
+                                         bool approximate);
 
 }  // namespace likesim

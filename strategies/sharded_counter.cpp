@@ -1,5 +1,7 @@
 #include "strategies/sharded_counter.h"
 
+#include <array>
+
 namespace likesim {
 
 ShardedCounter::ShardedCounter(const StrategyContext& ctx, const ShardedCounterKnobs& knobs)
@@ -110,6 +112,32 @@ Task<CountResult> ShardedCounter::count(PostId post) {
 Task<StatusResult> ShardedCounter::status(PostId post, UserId user) {
   const StatusResult s = co_await dedup_->contains(post, user);
   co_return s;
+}
+
+Task<BatchCountResult> ShardedCounter::batch_count(Request r) {
+  BatchCountResult out;
+  out.n = r.batch;
+  KvBatch mget;
+  std::array<int, kMaxBatchPosts> shards{};
+  for (int i = 0; i < r.batch; ++i) {
+    const PostId post = r.post + static_cast<PostId>(i);
+    shards[static_cast<std::size_t>(i)] = read_shards(post);
+    for (int s = 0; s < shards[static_cast<std::size_t>(i)]; ++s) {
+      mget.add(KvCommand::get(shard_key(post, s)));
+    }
+  }
+  const ReplyStatus counted = co_await kv_.mget(mget);
+  std::size_t next = 0;
+  for (int i = 0; i < r.batch; ++i) {
+    std::int64_t sum = 0;
+    for (int s = 0; s < shards[static_cast<std::size_t>(i)]; ++s)
+      sum += mget.replies()[next++].value;
+    out.counts[static_cast<std::size_t>(i)] = sum;
+  }
+  const ReplyStatus statuses =
+      co_await dedup_->contains_page(r.post, r.batch, r.user, out.liked.data());
+  out.ok = counted == ReplyStatus::ok && statuses == ReplyStatus::ok;
+  co_return out;
 }
 
 Task<std::int64_t> ShardedCounter::exact_count(PostId post) {

@@ -28,6 +28,9 @@ class ShardedCounter final : public Strategy {
   Task<UnlikeResult> unlike(Request r) override;
   Task<CountResult> count(PostId post) override;
   Task<StatusResult> status(PostId post, UserId user) override;
+  // A page: every shard of every post in one MGET (split per node by the cluster), then the
+  // user's statuses; exact (the read cache is for single counts).
+  Task<BatchCountResult> batch_count(Request r) override;
   Task<std::int64_t> exact_count(PostId post) override;
   void figures(std::vector<Figure>& out) const override;
 

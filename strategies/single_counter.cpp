@@ -69,6 +69,11 @@ Task<StatusResult> SingleCounter::status(PostId post, UserId user) {
   co_return s;
 }
 
+Task<BatchCountResult> SingleCounter::batch_count(Request r) {
+  BatchCountResult page = co_await read_counter_page(counter_, *dedup_, r, false);
+  co_return page;
+}
+
 Task<std::int64_t> SingleCounter::exact_count(PostId post) {
   const DbReply r = co_await counter_.read(post);
   co_return r.value;

@@ -26,6 +26,7 @@ class SingleCounter final : public Strategy {
   Task<UnlikeResult> unlike(Request r) override;
   Task<CountResult> count(PostId post) override;
   Task<StatusResult> status(PostId post, UserId user) override;
+  Task<BatchCountResult> batch_count(Request r) override;
   Task<std::int64_t> exact_count(PostId post) override;
   void figures(std::vector<Figure>& out) const override;
 

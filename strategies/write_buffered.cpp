@@ -43,6 +43,11 @@ Task<StatusResult> WriteBuffered::status(PostId post, UserId user) {
   co_return s;
 }
 
+Task<BatchCountResult> WriteBuffered::batch_count(Request r) {
+  BatchCountResult page = co_await read_counter_page(counter_, *dedup_, r, true);
+  co_return page;
+}
+
 Task<std::int64_t> WriteBuffered::exact_count(PostId post) {
   const DbReply r = co_await counter_.read(post);
   co_return r.value;

@@ -34,6 +34,7 @@ class WriteBuffered final : public Strategy {
   Task<UnlikeResult> unlike(Request r) override;
   Task<CountResult> count(PostId post) override;
   Task<StatusResult> status(PostId post, UserId user) override;
+  Task<BatchCountResult> batch_count(Request r) override;
   Task<std::int64_t> exact_count(PostId post) override;
   void start() override;
   Task<void> drain() override;

@@ -1,5 +1,7 @@
 #include "strategies/dedup/bloom_dedup.h"
 
+#include "strategies/dedup/like_rows.h"
+
 namespace likesim {
 
 Task<DedupAnswer> BloomDedup::add(PostId post, UserId user) {
@@ -33,6 +35,11 @@ Task<StatusResult> BloomDedup::contains(PostId post, UserId user) {
 void BloomDedup::figures(std::vector<Strategy::Figure>& out) const {
   out.push_back({"bloom_maybe_answers", static_cast<double>(maybes_)});
   out.push_back({"bloom_false_positives", static_cast<double>(false_positives_)});
+}
+
+Task<ReplyStatus> BloomDedup::contains_page(PostId first, int n, UserId user, bool* liked) {
+  const ReplyStatus status = co_await like_rows_exist(db_, first, n, user, liked);
+  co_return status;
 }
 
 }  // namespace likesim

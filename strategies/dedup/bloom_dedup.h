@@ -16,6 +16,7 @@ class BloomDedup final : public Dedup {
   Task<DedupAnswer> add(PostId post, UserId user) override;
   Task<DedupAnswer> remove(PostId post, UserId user) override;
   Task<StatusResult> contains(PostId post, UserId user) override;
+  Task<ReplyStatus> contains_page(PostId first, int n, UserId user, bool* liked) override;
   void figures(std::vector<Strategy::Figure>& out) const override;
 
  private:

@@ -6,6 +6,16 @@
 
 namespace likesim {
 
+Task<ReplyStatus> Dedup::contains_page(PostId first, int n, UserId user, bool* liked) {
+  ReplyStatus status = ReplyStatus::ok;
+  for (int i = 0; i < n; ++i) {
+    const StatusResult s = co_await contains(first + static_cast<PostId>(i), user);
+    liked[i] = s.liked;
+    if (!s.ok) status = ReplyStatus::error;
+  }
+  co_return status;
+}
+
 std::unique_ptr<Dedup> make_dedup(DedupMethod method, const StrategyContext& ctx, int set_shards) {
   switch (method) {
     case DedupMethod::db_unique:

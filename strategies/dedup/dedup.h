@@ -31,6 +31,9 @@ class Dedup {
   virtual Task<DedupAnswer> add(PostId post, UserId user) = 0;
   virtual Task<DedupAnswer> remove(PostId post, UserId user) = 0;
   virtual Task<StatusResult> contains(PostId post, UserId user) = 0;
+  // The user's status on posts first .. first + n - 1 (a feed page), in one round trip where
+  // the store allows; liked[i] for post first + i. The default asks post by post.
+  virtual Task<ReplyStatus> contains_page(PostId first, int n, UserId user, bool* liked);
   // Strategy-specific figures (e.g. the Bloom filter's false positives).
   virtual void figures(std::vector<Strategy::Figure>& /*out*/) const {}
 };

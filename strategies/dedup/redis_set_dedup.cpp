@@ -17,4 +17,15 @@ Task<StatusResult> RedisSetDedup::contains(PostId post, UserId user) {
   co_return StatusResult{r.value == 1, r.status == ReplyStatus::ok};
 }
 
+Task<ReplyStatus> RedisSetDedup::contains_page(PostId first, int n, UserId user, bool* liked) {
+  KvBatch pipeline;
+  for (int i = 0; i < n; ++i) {
+    const PostId post = first + static_cast<PostId>(i);
+    pipeline.add({set_of(post, user), {}, user, KvVerb::sismember});
+  }
+  const ReplyStatus status = co_await kv_.pipeline(pipeline);
+  for (int i = 0; i < n; ++i) liked[i] = pipeline.replies()[static_cast<std::size_t>(i)].value == 1;
+  co_return status;
+}
+
 }  // namespace likesim

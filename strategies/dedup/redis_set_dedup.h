@@ -15,6 +15,7 @@ class RedisSetDedup final : public Dedup {
   Task<DedupAnswer> add(PostId post, UserId user) override;
   Task<DedupAnswer> remove(PostId post, UserId user) override;
   Task<StatusResult> contains(PostId post, UserId user) override;
+  Task<ReplyStatus> contains_page(PostId first, int n, UserId user, bool* liked) override;
 
  private:
   KeyId set_of(PostId post, UserId user) const {
