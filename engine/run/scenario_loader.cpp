@@ -542,7 +542,7 @@ void ScenarioReader::read_faults(const toml::node& n, const Scenario& s,
     integer(t, p, "target", f.target, 0, 1023);
 
     const bool app = f.kind == FaultKind::app_server_crash;
-    const std::string_view needed = app ? "write_buffered" : "async_log";
+    const std::string_view needed = app ? "a write_buffered strategy" : "an async_log strategy";
     // How many app servers / consumers a strategy has (0: none).
     const auto components = [&](const StrategyConfig& c) {
       if (app && c.kind == "write_buffered")
@@ -563,7 +563,7 @@ void ScenarioReader::read_faults(const toml::node& n, const Scenario& s,
         fail_at(sn, join_key(p, "strategy"),
                 cat("strategy '", f.strategy, "' (", it->kind, ") has no ",
                     app ? "app servers" : "consumers", "; ",
-                    app ? "app_server_crash" : "consumer_crash", " needs a ", needed));
+                    app ? "app_server_crash" : "consumer_crash", " needs ", needed));
       }
     } else {
       for (const StrategyConfig& c : s.strategies) most = std::max(most, components(c));
