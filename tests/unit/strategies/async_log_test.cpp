@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "engine/core/random_stream.h"
 #include "tests/unit/strategies/strategy_harness.h"
 
 namespace likesim {
@@ -127,6 +130,66 @@ TEST(AsyncLog, ConsumersSplitThePartitionsAndDrainWaitsForAll) {
   h.drain();
   for (PostId post = 1; post <= 12; ++post) EXPECT_EQ(h.exact_count(post), post) << post;
 }
+
+// The first post (from `from`) whose partition belongs to `consumer` of 2 (partition =
+// mix64(post) % 12, owner = partition % consumers: kafka_log.h).
+PostId post_owned_by(std::uint32_t consumer, PostId from) {
+  PostId post = from;
+  while (mix64(post) % 12 % 2 != consumer) ++post;
+  return post;
+}
+
+// Two consumers; consumer 1 crashes after applying its next batch (5 likes of a post it
+// owns) and before committing it. Consumer 0's post is untouched by the crash.
+class AsyncLogConsumerCrash : public ::testing::TestWithParam<bool> {};
+
+TEST_P(AsyncLogConsumerCrash, TheRedeliveredBatchIsCountedTwiceUnlessIdempotent) {
+  const bool idempotent = GetParam();
+  StrategyHarness h(StrategyHarness::default_costs(), /*log_consumers=*/2);
+  AsyncLogKnobs k = knobs(idempotent);
+  k.consumers = 2;
+  h.make(k);
+  const PostId hit = post_owned_by(1, 7);
+  const PostId spared = post_owned_by(0, 7);
+  for (UserId u = 1; u <= 10; ++u) ASSERT_EQ(h.like(hit, u), LikeResult::ok);
+  for (UserId u = 1; u <= 4; ++u) ASSERT_EQ(h.like(spared, u), LikeResult::ok);
+  h.drain();
+  ASSERT_EQ(h.exact_count(hit), 10);
+  ASSERT_EQ(h.exact_count(spared), 4);
+
+  EXPECT_FALSE(h.strategy().crash_consumer(2));
+  EXPECT_FALSE(h.strategy().crash_consumer(-1));
+  ASSERT_TRUE(h.strategy().crash_consumer(1));
+  for (UserId u = 100; u < 105; ++u) h.spawn_like(hit, u);  // one produce batch, one poll
+  for (UserId u = 100; u < 103; ++u) h.spawn_like(spared, u);
+  h.run_until(h.now() + 200ms);
+  ASSERT_EQ(h.spawned_likes().size(), 8u);
+  for (LikeResult r : h.spawned_likes()) ASSERT_EQ(r, LikeResult::ok);
+  h.drain();
+
+  EXPECT_EQ(h.figure("consumer_crashes"), 1.0);
+  const std::uint64_t redelivered = h.world().kafka().stats().redelivered;
+  EXPECT_EQ(redelivered, 5u);
+  const std::int64_t truth = 15;
+  if (idempotent) {
+    EXPECT_EQ(h.exact_count(hit), truth);
+    EXPECT_EQ(h.figure("redelivered_batches_skipped"), 1.0);
+    EXPECT_EQ(h.figure("redelivered_records_skipped"), 5.0);
+  } else {
+    EXPECT_EQ(h.exact_count(hit) - truth, static_cast<std::int64_t>(redelivered));
+    EXPECT_EQ(h.figure("redelivered_batches_skipped"), 0.0);
+  }
+  EXPECT_EQ(h.exact_count(spared), 7);
+  // The drain waited for the redelivered batch's commit: nothing is left to consume.
+  EXPECT_EQ(h.world().kafka().lag(), 0);
+  EXPECT_EQ(h.count(hit).count, h.exact_count(hit));
+  EXPECT_TRUE(h.count(hit).approximate);
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, AsyncLogConsumerCrash, ::testing::Bool(),
+                         [](const ::testing::TestParamInfo<bool>& info) {
+                           return std::string(info.param ? "idempotent" : "at_least_once");
+                         });
 
 }  // namespace
 }  // namespace likesim

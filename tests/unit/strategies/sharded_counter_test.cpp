@@ -184,5 +184,60 @@ TEST(ShardedCounter, AdaptiveShardsAHotPostAndFoldsItsWritesBack) {
   EXPECT_EQ(h.exact_count(7), 428);
 }
 
+// Adaptive with random picks: only the post liked faster than hot_likes_per_s is sharded; a
+// post liked slowly at the same time stays on one key; the hot post's count stays exact while
+// it is sharded and after its writes fold back.
+TEST(ShardedCounter, AdaptiveShardsOnlyTheHotPostAndCountsStayExactAcrossTheFold) {
+  StrategyHarness h;
+  ShardedCounterKnobs k = knobs(8, ShardPick::random);
+  k.adaptive = true;
+  k.hot_likes_per_s = 50;
+  k.cool_likes_per_s = 5;
+  h.make(k);
+  const PostId hot = 5, cold = 6;
+  UserId user = 1;
+  std::int64_t hot_likes = 0, cold_likes = 0;
+  // 2.5 s: the hot post at 100 likes/s, the cold one at 2 likes/s.
+  for (int tick = 0; tick < 250; ++tick) {
+    ASSERT_EQ(h.like(hot, user++), LikeResult::ok);
+    ++hot_likes;
+    if (tick % 50 == 0) {
+      ASSERT_EQ(h.like(cold, user++), LikeResult::ok);
+      ++cold_likes;
+    }
+    h.run_until(h.now() + 10ms);
+  }
+  EXPECT_EQ(h.figure("posts_sharded"), 1.0);
+  EXPECT_EQ(h.figure("folds"), 0.0);
+  std::int64_t spread = 0;
+  for (int s = 1; s < 8; ++s) spread += shard_value(h, hot, s);
+  EXPECT_GT(spread, 0);  // writes left shard 0
+  for (int s = 1; s < 8; ++s) EXPECT_EQ(shard_value(h, cold, s), 0) << s;
+  EXPECT_EQ(shard_value(h, cold, 0), cold_likes);
+  EXPECT_EQ(h.exact_count(hot), hot_likes);
+  h.kv().clear_calls();
+  EXPECT_EQ(h.count(cold).count, cold_likes);
+  ASSERT_EQ(h.kv().calls().size(), 1u);
+  EXPECT_EQ(h.kv().calls()[0].kind, KvCallKind::single);  // one GET, not an MGET of 8
+
+  // The hot post cools to 1 like/s (and loses two likes): it folds back once, and its count
+  // still sums every shard.
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(h.like(hot, user++), LikeResult::ok);
+    ++hot_likes;
+    h.run_until(h.now() + 1s);
+  }
+  EXPECT_EQ(h.figure("folds"), 1.0);
+  EXPECT_EQ(h.unlike(hot, 1), UnlikeResult::ok);
+  EXPECT_EQ(h.unlike(hot, 3), UnlikeResult::ok);  // user 2 liked the cold post
+  hot_likes -= 2;
+  EXPECT_EQ(h.figure("posts_sharded"), 1.0);
+  EXPECT_EQ(h.exact_count(hot), hot_likes);
+  const CountResult c = h.count(hot);
+  EXPECT_EQ(c.count, hot_likes);
+  EXPECT_FALSE(c.approximate);
+  EXPECT_EQ(h.exact_count(cold), cold_likes);
+}
+
 }  // namespace
 }  // namespace likesim

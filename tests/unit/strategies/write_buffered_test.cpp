@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "engine/core/random_stream.h"
 #include "tests/unit/strategies/strategy_harness.h"
 
@@ -146,6 +148,54 @@ TEST(WriteBuffered, DrainAppliesEveryServersBuffer) {
   EXPECT_LT(h.now(), 1000ms);  // drained by its own flushes, not the flushers'
   for (int i = 0; i < 3; ++i) EXPECT_EQ(h.exact_count(7 + static_cast<PostId>(i)), want[i]);
 }
+
+// Only likes, over three posts, on two app servers; server 0 crashes before its first flush:
+// exactly the likes it acknowledged are missing from each post's count, the figure names
+// them, server 1's likes are all counted, and the dedup still remembers every like.
+class WriteBufferedCrash : public ::testing::TestWithParam<CounterStore> {};
+
+TEST_P(WriteBufferedCrash, ExactlyTheCrashedServersUnflushedLikesAreLost) {
+  StrategyHarness h;
+  WriteBufferedKnobs k = knobs(2, 100, GetParam());
+  k.dedup = GetParam() == CounterStore::db ? DedupMethod::db_unique : DedupMethod::redis_set;
+  h.make(k);
+  std::int64_t kept[3] = {};
+  int lost = 0;
+  for (RequestId id = 1; id <= 30; ++id) {
+    const PostId post = 7 + static_cast<PostId>(id % 3);
+    ASSERT_EQ(h.like(post, static_cast<UserId>(id), id), LikeResult::ok);
+    if (mix64(id) % 2 == 0) {
+      ++lost;  // routed to server 0
+    } else {
+      ++kept[id % 3];
+    }
+  }
+  ASSERT_GT(lost, 0);
+  ASSERT_LT(lost, 30);
+  ASSERT_LT(h.now(), 100ms);  // before the first flush
+  EXPECT_EQ(h.figure("flushes"), 0.0);
+  ASSERT_TRUE(h.strategy().crash_app_server(0));
+  h.drain();
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(h.exact_count(7 + static_cast<PostId>(i)), kept[i]) << i;
+  EXPECT_EQ(h.figure("likes_lost_in_crashes"), static_cast<double>(lost));
+  EXPECT_EQ(h.figure("unlikes_lost_in_crashes"), 0.0);
+  for (RequestId id = 1; id <= 30; ++id) {
+    EXPECT_TRUE(h.status(7 + static_cast<PostId>(id % 3), static_cast<UserId>(id)).liked) << id;
+  }
+  // Later likes on the restarted server are buffered and counted again.
+  RequestId id = 1000;
+  while (mix64(id) % 2 != 0) ++id;
+  ASSERT_EQ(h.like(7, 1000, id), LikeResult::ok);
+  h.drain();
+  EXPECT_EQ(h.exact_count(7), kept[0] + 1);
+  EXPECT_EQ(h.figure("likes_lost_in_crashes"), static_cast<double>(lost));
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, WriteBufferedCrash,
+                         ::testing::Values(CounterStore::redis, CounterStore::db),
+                         [](const ::testing::TestParamInfo<CounterStore>& info) {
+                           return std::string(info.param == CounterStore::db ? "db" : "redis");
+                         });
 
 }  // namespace
 }  // namespace likesim
