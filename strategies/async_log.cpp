@@ -12,12 +12,12 @@ constexpr Duration kRetryDelay = 10ms;
 }  // namespace
 
 AsyncLog::AsyncLog(const StrategyContext& ctx, const AsyncLogKnobs& knobs)
-    : knobs_(knobs),
+    : StoredCounterStrategy(CounterStore::db, make_dedup(knobs.dedup, ctx, knobs.dedup_shards), ctx,
+                            /*approximate=*/true),
+      knobs_(knobs),
       rt_(ctx.runtime),
       db_(ctx.db),
-      counter_(CounterStore::db, ctx),
-      log_(ctx.log),
-      dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)) {
+      log_(ctx.log) {
   const std::size_t consumers = log_.valid() ? log_.consumers() : 0;
   const std::size_t partitions = log_.valid() ? log_.partitions() : 0;
   consumers_.resize(consumers);
@@ -57,26 +57,6 @@ Task<UnlikeResult> AsyncLog::unlike(Request r) {
   if (removed == DedupAnswer::unchanged) co_return UnlikeResult::not_liked;
   const bool appended = co_await append(r.post, r.user, -1);
   co_return appended ? UnlikeResult::ok : UnlikeResult::failed;
-}
-
-Task<CountResult> AsyncLog::count(PostId post) {
-  const DbReply r = co_await counter_.read(post);
-  co_return CountResult{r.value, true, r.status == ReplyStatus::ok};
-}
-
-Task<StatusResult> AsyncLog::status(PostId post, UserId user) {
-  const StatusResult s = co_await dedup_->contains(post, user);
-  co_return s;
-}
-
-Task<BatchCountResult> AsyncLog::batch_count(Request r) {
-  BatchCountResult page = co_await read_counter_page(counter_, *dedup_, r, true);
-  co_return page;
-}
-
-Task<std::int64_t> AsyncLog::exact_count(PostId post) {
-  const DbReply r = co_await counter_.read(post);
-  co_return r.value;
 }
 
 void AsyncLog::start() {
@@ -211,7 +191,7 @@ void AsyncLog::figures(std::vector<Figure>& out) const {
   out.push_back({"consumer_crashes", static_cast<double>(crashes_)});
   out.push_back({"apply_retries", static_cast<double>(apply_retries_)});
   out.push_back({"failed_appends", static_cast<double>(failed_appends_)});
-  dedup_->figures(out);
+  StoredCounterStrategy::figures(out);
 }
 
 }  // namespace likesim

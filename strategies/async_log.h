@@ -17,26 +17,19 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <utility>
 #include <vector>
 
-#include "strategies/dedup/dedup.h"
-#include "strategies/post_counter.h"
-#include "strategies/strategy.h"
+#include "strategies/stored_counter_strategy.h"
 
 namespace likesim {
 
-class AsyncLog final : public Strategy {
+class AsyncLog final : public StoredCounterStrategy {
  public:
   AsyncLog(const StrategyContext& ctx, const AsyncLogKnobs& knobs);
 
   Task<LikeResult> like(Request r) override;
   Task<UnlikeResult> unlike(Request r) override;
-  Task<CountResult> count(PostId post) override;
-  Task<StatusResult> status(PostId post, UserId user) override;
-  Task<BatchCountResult> batch_count(Request r) override;
-  Task<std::int64_t> exact_count(PostId post) override;
   void start() override;
   Task<void> drain() override;
   void stop() override { stopping_ = true; }
@@ -65,9 +58,7 @@ class AsyncLog final : public Strategy {
   AsyncLogKnobs knobs_;
   Runtime* rt_;
   Db db_;
-  PostCounter counter_;  // the consumers' counter rows, as readers see them
   Log log_;
-  std::unique_ptr<Dedup> dedup_;
   std::vector<Consumer> consumers_;  // one per log consumer (the log's group decides)
   // Per partition: one past the highest offset acknowledged to a client, committed to the
   // log, and known to be stored in consumer_offsets (idempotent mode's guard row).

@@ -53,16 +53,4 @@ Task<ReplyStatus> PostCounter::read_page(PostId first, int n, std::int64_t* coun
   co_return status;
 }
 
-Task<BatchCountResult> read_counter_page(PostCounter& counter, Dedup& dedup, Request r,
-                                         bool approximate) {
-  BatchCountResult out;
-  out.n = r.batch;
-  const ReplyStatus counted = co_await counter.read_page(r.post, r.batch, out.counts.data());
-  const ReplyStatus statuses =
-      co_await dedup.contains_page(r.post, r.batch, r.user, out.liked.data());
-  out.ok = counted == ReplyStatus::ok && statuses == ReplyStatus::ok;
-  out.approximate.fill(approximate);
-  co_return out;
-}
-
 }  // namespace likesim

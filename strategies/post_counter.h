@@ -7,7 +7,6 @@
 //   DbReply n = co_await counter.read(post);          // n.value, n.status
 #pragma once
 
-#include "strategies/dedup/dedup.h"
 #include "strategies/strategy.h"
 
 namespace likesim {
@@ -29,11 +28,5 @@ class PostCounter {
   Kv kv_;
   Db db_;
 };
-
-// A feed page for the strategies that keep one counter per post: the page's counters in one
-// round trip and the user's status in another. `counter` and `dedup` belong to the strategy
-// and outlive the call.
-Task<BatchCountResult> read_counter_page(PostCounter& counter, Dedup& dedup, Request r,
-                                         bool approximate);
 
 }  // namespace likesim

@@ -5,11 +5,11 @@
 namespace likesim {
 
 SingleCounter::SingleCounter(const StrategyContext& ctx, const SingleCounterKnobs& knobs)
-    : knobs_(knobs),
+    : StoredCounterStrategy(knobs.store, make_dedup(knobs.dedup, ctx, knobs.dedup_shards), ctx,
+                            /*approximate=*/false),
+      knobs_(knobs),
       kv_(ctx.kv),
       db_(ctx.db),
-      counter_(knobs.store, ctx),
-      dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
       one_statement_(knobs.store == CounterStore::db && knobs.dedup == DedupMethod::db_unique) {
   // The script counts in Redis; a DB counter would never see it (the scenario loader refuses
   // this combination with a file:line error).
@@ -54,31 +54,5 @@ Task<UnlikeResult> SingleCounter::unlike(Request r) {
   const ReplyStatus counted = co_await counter_.add(r.post, -1);
   co_return counted == ReplyStatus::ok ? UnlikeResult::ok : UnlikeResult::failed;
 }
-
-Task<CountResult> SingleCounter::count(PostId post) {
-  const DbReply r = co_await counter_.read(post);
-  co_return CountResult{r.value, false, r.status == ReplyStatus::ok};
-}
-
-Task<StatusResult> SingleCounter::status(PostId post, UserId user) {
-  if (one_statement_) {
-    const DbReply r = co_await db_.run(DbStatement::like_exists(post, user));
-    co_return StatusResult{r.value == 1, r.status == ReplyStatus::ok};
-  }
-  const StatusResult s = co_await dedup_->contains(post, user);
-  co_return s;
-}
-
-Task<BatchCountResult> SingleCounter::batch_count(Request r) {
-  BatchCountResult page = co_await read_counter_page(counter_, *dedup_, r, false);
-  co_return page;
-}
-
-Task<std::int64_t> SingleCounter::exact_count(PostId post) {
-  const DbReply r = co_await counter_.read(post);
-  co_return r.value;
-}
-
-void SingleCounter::figures(std::vector<Figure>& out) const { dedup_->figures(out); }
 
 }  // namespace likesim

@@ -10,32 +10,21 @@
 //                                           .dedup = DedupMethod::lua_atomic});
 #pragma once
 
-#include <memory>
-
-#include "strategies/dedup/dedup.h"
-#include "strategies/post_counter.h"
-#include "strategies/strategy.h"
+#include "strategies/stored_counter_strategy.h"
 
 namespace likesim {
 
-class SingleCounter final : public Strategy {
+class SingleCounter final : public StoredCounterStrategy {
  public:
   SingleCounter(const StrategyContext& ctx, const SingleCounterKnobs& knobs);
 
   Task<LikeResult> like(Request r) override;
   Task<UnlikeResult> unlike(Request r) override;
-  Task<CountResult> count(PostId post) override;
-  Task<StatusResult> status(PostId post, UserId user) override;
-  Task<BatchCountResult> batch_count(Request r) override;
-  Task<std::int64_t> exact_count(PostId post) override;
-  void figures(std::vector<Figure>& out) const override;
 
  private:
   SingleCounterKnobs knobs_;
   Kv kv_;
   Db db_;
-  PostCounter counter_;
-  std::unique_ptr<Dedup> dedup_;
   bool one_statement_;  // db store + db_unique: insert and count in one statement
 };
 

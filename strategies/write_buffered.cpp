@@ -6,10 +6,10 @@
 namespace likesim {
 
 WriteBuffered::WriteBuffered(const StrategyContext& ctx, const WriteBufferedKnobs& knobs)
-    : knobs_(knobs),
+    : StoredCounterStrategy(knobs.store, make_dedup(knobs.dedup, ctx, knobs.dedup_shards), ctx,
+                            /*approximate=*/true),
+      knobs_(knobs),
       rt_(ctx.runtime),
-      counter_(knobs.store, ctx),
-      dedup_(make_dedup(knobs.dedup, ctx, knobs.dedup_shards)),
       buffers_(static_cast<std::size_t>(std::max(1, knobs.app_servers))),
       epochs_(buffers_.size(), 0) {}
 
@@ -31,26 +31,6 @@ Task<UnlikeResult> WriteBuffered::unlike(Request r) {
   if (removed == DedupAnswer::unchanged) co_return UnlikeResult::not_liked;
   buffers_[server_of(r)][r.post] -= 1;
   co_return UnlikeResult::ok;
-}
-
-Task<CountResult> WriteBuffered::count(PostId post) {
-  const DbReply r = co_await counter_.read(post);
-  co_return CountResult{r.value, true, r.status == ReplyStatus::ok};
-}
-
-Task<StatusResult> WriteBuffered::status(PostId post, UserId user) {
-  const StatusResult s = co_await dedup_->contains(post, user);
-  co_return s;
-}
-
-Task<BatchCountResult> WriteBuffered::batch_count(Request r) {
-  BatchCountResult page = co_await read_counter_page(counter_, *dedup_, r, true);
-  co_return page;
-}
-
-Task<std::int64_t> WriteBuffered::exact_count(PostId post) {
-  const DbReply r = co_await counter_.read(post);
-  co_return r.value;
 }
 
 void WriteBuffered::start() {
@@ -127,7 +107,7 @@ void WriteBuffered::figures(std::vector<Figure>& out) const {
   out.push_back({"likes_lost_in_crashes", static_cast<double>(likes_lost_)});
   out.push_back({"unlikes_lost_in_crashes", static_cast<double>(unlikes_lost_)});
   out.push_back({"uncertain_flushes", static_cast<double>(uncertain_flushes_)});
-  dedup_->figures(out);
+  StoredCounterStrategy::figures(out);
 }
 
 }  // namespace likesim

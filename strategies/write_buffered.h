@@ -15,27 +15,20 @@
 //   s.crash_app_server(0);      // its unflushed deltas are gone
 #pragma once
 
-#include <memory>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/core/random_stream.h"
-#include "strategies/dedup/dedup.h"
-#include "strategies/post_counter.h"
-#include "strategies/strategy.h"
+#include "strategies/stored_counter_strategy.h"
 
 namespace likesim {
 
-class WriteBuffered final : public Strategy {
+class WriteBuffered final : public StoredCounterStrategy {
  public:
   WriteBuffered(const StrategyContext& ctx, const WriteBufferedKnobs& knobs);
 
   Task<LikeResult> like(Request r) override;
   Task<UnlikeResult> unlike(Request r) override;
-  Task<CountResult> count(PostId post) override;
-  Task<StatusResult> status(PostId post, UserId user) override;
-  Task<BatchCountResult> batch_count(Request r) override;
-  Task<std::int64_t> exact_count(PostId post) override;
   void start() override;
   Task<void> drain() override;
   void stop() override { stopping_ = true; }
@@ -53,8 +46,6 @@ class WriteBuffered final : public Strategy {
 
   WriteBufferedKnobs knobs_;
   Runtime* rt_;
-  PostCounter counter_;
-  std::unique_ptr<Dedup> dedup_;
   std::vector<Buffer> buffers_;
   std::vector<std::uint64_t> epochs_;  // per server: crashes so far (a flush checks on resume)
   bool stopping_ = false;
