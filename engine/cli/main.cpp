@@ -3,6 +3,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "engine/cli/calibrate_command.h"
 #include "engine/cli/run_command.h"
 
 namespace {
@@ -16,7 +17,10 @@ constexpr const char* kHelp =
     "Usage: likesim COMMAND [options]\n"
     "\n"
     "Commands:\n"
-    "  run SCENARIO   simulate a scenario's strategies and compare them\n"
+    "  run SCENARIO   run a scenario's strategies side by side (simulated, or against\n"
+    "                 real servers with --backend real) and compare them\n"
+    "  calibrate      measure the real Redis and PostgreSQL and write a cost file for\n"
+    "                 run --costs\n"
     "\n"
     "  likesim COMMAND --help   explains a command's options\n"
     "\n"
@@ -40,6 +44,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "run") return likesim::run_command(argc - 1, argv + 1);
+  if (command == "calibrate") return likesim::calibrate_command(argc - 1, argv + 1);
   std::cerr << "likesim: unknown command '" << command << "' (try: likesim --help)\n";
   return 2;
 }

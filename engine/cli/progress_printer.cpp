@@ -26,6 +26,13 @@ void ProgressPrinter::finish() {
   std::fflush(stderr);
 }
 
+void ProgressPrinter::say(const std::string& text) {
+  std::lock_guard lock(mutex_);
+  if (tty_) std::fprintf(stderr, "\r\033[K");
+  std::fputs(text.c_str(), stderr);
+  std::fflush(stderr);
+}
+
 std::string ProgressPrinter::line() const {
   double total = 0;
   std::string detail;

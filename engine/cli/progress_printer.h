@@ -24,6 +24,8 @@ class ProgressPrinter {
   ProgressPrinter(std::string title, const RunProgress& progress, bool enabled);
   ~ProgressPrinter();
   void finish();
+  // Prints `text` (whole lines) on stderr without garbling the progress line.
+  void say(const std::string& text);
 
  private:
   void loop();

@@ -14,6 +14,7 @@
 #include "engine/cli/progress_printer.h"
 #include "engine/metrics/report_json.h"
 #include "engine/metrics/report_table.h"
+#include "engine/run/real_run.h"
 #include "engine/run/scenario_loader.h"
 #include "engine/run/simulated_run.h"
 
@@ -28,6 +29,11 @@ constexpr const char* kUsage =
     "Runs the scenario's counting strategies side by side against simulated Redis,\n"
     "PostgreSQL and Kafka, prints one row per strategy and optionally writes the full JSON\n"
     "report. The same scenario and seed always give the same report.\n"
+    "\n"
+    "With --backend real the same strategies run, one after another, against real Redis\n"
+    "(or a Redis Cluster, with the event log on Redis Streams) and PostgreSQL: start them\n"
+    "with scripts/backends up. likesim creates its tables if missing and empties its data\n"
+    "(FLUSHALL, TRUNCATE) before each strategy: point it at throwaway servers only.\n"
     "\n"
     "Options";
 
@@ -56,7 +62,8 @@ bool select_strategies(Scenario& scenario, const std::string& list, std::string&
 }  // namespace
 
 int run_command(int argc, char** argv) {
-  std::string scenario_path, out_path, strategies;
+  std::string scenario_path, out_path, strategies, backend = "sim", costs_path;
+  std::string redis, redis_cluster, pg;
   std::vector<std::string> overrides;
   std::uint64_t seed = 0;
   int jobs = 0;
@@ -73,7 +80,17 @@ int run_command(int argc, char** argv) {
       "jobs,j", po::value(&jobs)->value_name("N"),
       "simulate N strategies at once (default: one per core); the report does not change")(
       "quiet,q", "no progress line and no table (errors and --out only)")(
-      "fail-on-slo", "exit with status 3 when any strategy misses an SLO");
+      "fail-on-slo", "exit with status 3 when any strategy misses an SLO")(
+      "backend", po::value(&backend)->value_name("sim|real"),
+      "sim (default): simulated servers; real: the servers of the scenario's [real] table")(
+      "costs", po::value(&costs_path)->value_name("FILE"),
+      "a cost file from 'likesim calibrate': measured service times replace the scenario's")(
+      "redis", po::value(&redis)->value_name("HOST:PORT"),
+      "real: the Redis node (default 127.0.0.1:7001, as scripts/backends starts it)")(
+      "redis-cluster", po::value(&redis_cluster)->value_name("HOST:PORT,..."),
+      "real: run the Kv and the log on this Redis Cluster instead of --redis")(
+      "pg", po::value(&pg)->value_name("CONNINFO"),
+      "real: PostgreSQL (default \"host=127.0.0.1 port=5433 dbname=likesim user=likesim\")");
   po::options_description hidden;
   hidden.add_options()("scenario", po::value(&scenario_path));
   po::options_description all;
@@ -113,8 +130,21 @@ int run_command(int argc, char** argv) {
     std::cerr << "likesim run: --jobs must be >= 0\n";
     return 2;
   }
+  if (backend != "sim" && backend != "real") {
+    std::cerr << "likesim run: --backend must be sim or real, not '" << backend << "'\n";
+    return 2;
+  }
+  const bool real = backend == "real";
+  if (!real && (!redis.empty() || !redis_cluster.empty() || !pg.empty())) {
+    std::cerr << "likesim run: --redis, --redis-cluster and --pg need --backend real\n";
+    return 2;
+  }
+  // The addresses are scenario values, so they are checked (and named in errors) as such.
+  if (!redis.empty()) overrides.push_back("real.redis=\"" + redis + "\"");
+  if (!redis_cluster.empty()) overrides.push_back("real.redis_cluster=\"" + redis_cluster + "\"");
+  if (!pg.empty()) overrides.push_back("real.pg='" + pg + "'");
 
-  absl::StatusOr<Scenario> loaded = load_scenario(scenario_path, overrides);
+  absl::StatusOr<Scenario> loaded = load_scenario(scenario_path, overrides, costs_path);
   if (!loaded.ok()) {
     std::cerr << "likesim: " << loaded.status().message() << "\n";
     return 2;
@@ -137,7 +167,13 @@ int run_command(int argc, char** argv) {
   RunReport report;
   try {
     ProgressPrinter printer(scenario.name, progress, !quiet);
-    report = run_simulated(scenario, RunOptions{jobs}, &progress);
+    if (real) {
+      report = run_real(scenario, &progress, [&](const std::string& line) {
+        if (!quiet) printer.say(line);
+      });
+    } else {
+      report = run_simulated(scenario, RunOptions{jobs}, &progress);
+    }
     printer.finish();
   } catch (const std::exception& e) {
     std::cerr << "likesim: run failed: " << e.what() << "\n";
@@ -161,6 +197,16 @@ int run_command(int argc, char** argv) {
   if (!quiet && out_path != "-") {
     std::cout << report_table(report);
     if (!out_path.empty()) std::cout << "report: " << out_path << "\n";
+  }
+  for (const StrategyReport& s : report.strategies) {
+    if (quiet || out_path == "-") {
+      for (const std::string& w : s.warnings)
+        std::cerr << "likesim: " << s.name << ": " << w << "\n";
+    }
+  }
+  if (!report.failure.empty()) {
+    std::cerr << "likesim: run stopped: " << report.failure << "\n";
+    return 1;
   }
   if (vm.count("fail-on-slo")) {
     for (const StrategyReport& s : report.strategies) {

@@ -41,6 +41,7 @@ Json strategy(const StrategyReport& s) {
                                           {"p99", number(s.drift.staleness_p99_ms)},
                                           {"max", number(s.drift.staleness_max_ms)}}}};
   j["final"] = Json{{"posts_checked", s.final.posts_checked},
+                    {"stored_total", s.final.stored_total},
                     {"lost_likes", s.final.lost_likes},
                     {"double_counts", s.final.double_counts},
                     {"dedup_violations", s.final.dedup_violations},
@@ -82,6 +83,9 @@ Json strategy(const StrategyReport& s) {
   j["timeseries"] = std::move(ts);
   j["events"] = s.events;
   j["wall_seconds"] = number(s.wall_seconds);
+  j["driver"] = Json{{"lag_p99_ms", number(s.driver_lag_p99_ms)},
+                     {"lag_max_ms", number(s.driver_lag_max_ms)}};
+  j["warnings"] = s.warnings;
   return j;
 }
 
@@ -90,11 +94,9 @@ Json strategy(const StrategyReport& s) {
 nlohmann::ordered_json to_json(const RunReport& r) {
   Json j;
   j["schema"] = kReportSchema;
-  j["scenario"] = Json{{"name", r.scenario.name},
-                       {"description", r.scenario.description},
-                       {"file", r.scenario.file},
-                       {"seed", r.scenario.seed},
-                       {"duration_s", number(r.scenario.duration_s)}};
+  j["scenario"] = Json{{"name", r.scenario.name}, {"description", r.scenario.description},
+                       {"file", r.scenario.file}, {"backend", r.scenario.backend},
+                       {"seed", r.scenario.seed}, {"duration_s", number(r.scenario.duration_s)}};
   j["engine"] = Json{{"events", r.engine.events},
                      {"simulated_seconds", number(r.engine.simulated_seconds)},
                      {"wall_seconds", number(r.engine.wall_seconds)},
@@ -102,6 +104,7 @@ nlohmann::ordered_json to_json(const RunReport& r) {
   Json strategies = Json::array();
   for (const StrategyReport& s : r.strategies) strategies.push_back(strategy(s));
   j["strategies"] = std::move(strategies);
+  if (!r.failure.empty()) j["failure"] = r.failure;
   return j;
 }
 

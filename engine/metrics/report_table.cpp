@@ -115,11 +115,15 @@ std::string report_table(const RunReport& report) {
   };
   char title[256];
   std::snprintf(title, sizeof title,
-                "%s (seed %llu, %.0f s simulated; latency in ms from the intended send time)\n",
+                "%s (seed %llu, %.0f s %s; latency in ms from the intended send time)\n",
                 report.scenario.name.c_str(), static_cast<unsigned long long>(report.scenario.seed),
-                report.scenario.duration_s);
+                report.scenario.duration_s,
+                report.scenario.backend == "real" ? "against real servers" : "simulated");
   std::string out = title + line(header);
   for (const auto& r : rows) out += line(r);
+  for (const StrategyReport& s : report.strategies) {
+    for (const std::string& w : s.warnings) out += "warning: " + s.name + ": " + w + "\n";
+  }
   return out;
 }
 

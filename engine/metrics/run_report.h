@@ -52,6 +52,7 @@ struct DriftFigures {
 
 struct FinalFigures {
   std::uint64_t posts_checked = 0;
+  std::int64_t stored_total = 0;  // Σ of the stored counts read by the final check
   std::uint64_t lost_likes = 0;
   std::uint64_t double_counts = 0;
   std::uint64_t dedup_violations = 0;
@@ -103,6 +104,12 @@ struct StrategyReport {
   TimeSeriesFigures timeseries;
   std::uint64_t events = 0;
   double wall_seconds = 0;  // wall clock: differs between identical runs
+  // How late the driver started requests behind their intended time (0 in a simulation).
+  double driver_lag_p99_ms = 0;
+  double driver_lag_max_ms = 0;
+  // One line each: what makes these figures less than they seem (a driver behind its
+  // schedule, a fault not applied, a server lost mid-run).
+  std::vector<std::string> warnings;
 
   const OpFigures& op(Op o) const { return ops[static_cast<int>(o)]; }
   bool slo_pass() const {
@@ -117,6 +124,7 @@ struct ScenarioEcho {
   std::string name, description, file;
   std::uint64_t seed = 0;
   double duration_s = 0;
+  std::string backend = "sim";  // "sim" or "real"
 };
 
 struct EngineFigures {
@@ -130,6 +138,8 @@ struct RunReport {
   ScenarioEcho scenario;
   EngineFigures engine;
   std::vector<StrategyReport> strategies;
+  // Why the run stopped early (a real server could not be used); empty when it completed.
+  std::string failure;
 };
 
 }  // namespace likesim

@@ -3,6 +3,7 @@
 //   name = "celebrity"           seed = 42          duration_s = 180
 //   [workload] ...               [backends.redis] ...   [strategy.sharded_counter] ...
 //   [[fault]] at_s = 60  kind = "app_server_crash"  strategy = "write_buffered"  target = 0
+//   [real] redis = "127.0.0.1:7001"  pg = "host=127.0.0.1 port=5433 dbname=likesim"
 //   [slo] like_p99_ms = 200  count_p99_ms = 50  staleness_p99_ms = 5000  lost_likes = 0
 #pragma once
 
@@ -16,13 +17,23 @@
 
 namespace likesim {
 
-enum class FaultKind : std::uint8_t { app_server_crash, consumer_crash };
+enum class FaultKind : std::uint8_t { app_server_crash, consumer_crash, redis_node_crash };
 
 struct FaultSpec {
   double at_s = 0;
   FaultKind kind = FaultKind::app_server_crash;
-  std::string strategy;  // a strategy's name; empty = every strategy that has the component
-  int target = 0;        // app server or consumer index
+  std::string strategy;   // a strategy's name; empty = every strategy that has the component
+  int target = 0;         // app server, consumer or Redis node index
+  double down_for_s = 2;  // redis_node_crash: kill -9, then restart this much later
+};
+
+// Where the real servers are (--backend real); the defaults are what scripts/backends starts.
+struct RealServers {
+  std::string redis = "127.0.0.1:7001";  // Kv (unless redis_cluster is set) and the stream log
+  std::string redis_cluster;             // "host:port,...": Kv on a Redis Cluster
+  std::string pg = "host=127.0.0.1 port=5433 dbname=likesim user=likesim";
+  int redis_connections = 4;  // per node
+  int pg_connections = 16;
 };
 
 // One service-level objective: `metric` must be <= `limit`.
@@ -42,6 +53,7 @@ struct Scenario {
   double interval_ms = 100;     // time-series resolution
   WorkloadConfig workload;
   sim::CostModel costs;
+  RealServers real;
   std::vector<StrategyConfig> strategies;  // in file order
   std::vector<FaultSpec> faults;
   std::vector<SloSpec> slos;

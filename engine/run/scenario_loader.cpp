@@ -20,6 +20,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "engine/backends/real/endpoint.h"
 #include "engine/model/request.h"
 
 static_assert(TOML_EXCEPTIONS, "the loader expects toml++ to throw parse errors");
@@ -100,13 +101,15 @@ class ScenarioReader {
  public:
   ScenarioReader(std::string file, toml::table& root) : file_(std::move(file)), root_(root) {}
 
-  void apply_override(const std::string& set);
+  // `origin` names where the override comes from in messages: "--set KEY=VALUE" by default,
+  // "FILE:LINE" for a cost file's value.
+  void apply_override(const std::string& set, const std::string& origin = {});
   Scenario read();
 
  private:
   // --- where a node came from, and failing there --------------------------------------------
   std::string where(const toml::node& n) const {
-    if (auto it = overrides_.find(&n); it != overrides_.end()) return "--set " + it->second;
+    if (auto it = overrides_.find(&n); it != overrides_.end()) return it->second;
     return cat(file_, ":", n.source().begin.line);
   }
   [[noreturn]] void fail_at(const toml::node& n, std::string_view key,
@@ -200,6 +203,7 @@ class ScenarioReader {
   // --- the sections ------------------------------------------------------------------------
   void read_workload(const toml::table& t, WorkloadConfig& w);
   void read_backends(const toml::table& t, sim::CostModel& c);
+  void read_real(const toml::table& t, RealServers& r);
   void read_strategies(const toml::table& t, std::vector<StrategyConfig>& out);
   StrategyConfig read_strategy(const std::string& name, const toml::table& t);
   void read_dedup(const toml::table& t, std::string_view prefix, DedupMethod& out);
@@ -227,8 +231,9 @@ class ScenarioReader {
   std::vector<Unknown> unknown_;
 };
 
-void ScenarioReader::apply_override(const std::string& set) {
-  const auto fail = [&](std::string_view what) { throw LoadError{cat("--set ", set, ": ", what)}; };
+void ScenarioReader::apply_override(const std::string& set, const std::string& origin_text) {
+  const std::string origin = origin_text.empty() ? "--set " + set : origin_text;
+  const auto fail = [&](std::string_view what) { throw LoadError{cat(origin, ": ", what)}; };
   const std::size_t eq = set.find('=');
   if (eq == std::string::npos) fail("expected KEY=VALUE, e.g. strategy.sharded_counter.shards=32");
   const std::string key = trim(std::string_view(set).substr(0, eq));
@@ -258,7 +263,7 @@ void ScenarioReader::apply_override(const std::string& set) {
     if (!n) {
       t->insert(parts[i], toml::table{});
       n = t->get(parts[i]);
-      overrides_[n] = set;
+      overrides_[n] = origin;
     }
     if (n->is_array())
       fail(cat("'", path, "' is an array ([[", path, "]]); --set cannot reach into it"));
@@ -281,7 +286,7 @@ void ScenarioReader::apply_override(const std::string& set) {
   } else {
     t->insert_or_assign(parts.back(), value);
   }
-  overrides_[t->get(parts.back())] = set;
+  overrides_[t->get(parts.back())] = origin;
 }
 
 Scenario ScenarioReader::read() {
@@ -304,6 +309,7 @@ Scenario ScenarioReader::read() {
 
   if (const toml::table* w = take_table(r, "", "workload")) read_workload(*w, s.workload);
   if (const toml::table* b = take_table(r, "", "backends")) read_backends(*b, s.costs);
+  if (const toml::table* b = take_table(r, "", "real")) read_real(*b, s.real);
   const toml::table* strategies = take_table(r, "", "strategy");
   if (!strategies || strategies->empty()) {
     fail_file("no strategy to compare: add a [strategy.NAME] table, e.g. [strategy.count_query]");
@@ -375,7 +381,7 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*r, p, "script_us", x.script_us, kNonNegative);
     number(*r, p, "bloom_us", x.bloom_us, kNonNegative);
     number(*r, p, "fsync_always_us", x.fsync_always_us, kNonNegative);
-    enumeration(*r, p, "appendfsync", {"no", "everysec", "always"}, x.appendfsync);
+    enumeration(*r, p, "appendfsync", {"no", "everysec", "always", "off"}, x.appendfsync);
     number(*r, p, "timeout_ms", x.timeout_ms, kPositive);
     enumeration(*r, p, "distribution", {"deterministic", "exponential"}, x.distribution);
   }
@@ -410,6 +416,21 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*k, p, "fetch_us", x.fetch_us, kNonNegative);
     number(*k, p, "commit_us", x.commit_us, kNonNegative);
   }
+}
+
+void ScenarioReader::read_real(const toml::table& t, RealServers& r) {
+  const auto address = [&](std::string_view key, std::string& out) {
+    string(t, "real", key, out);
+    if (const toml::node* n = t.get(key); n && !out.empty()) {
+      absl::StatusOr<std::vector<real::Endpoint>> e = real::parse_endpoints(out);
+      if (!e.ok()) fail_at(*n, join_key("real", key), std::string(e.status().message()));
+    }
+  };
+  address("redis", r.redis);
+  address("redis_cluster", r.redis_cluster);
+  string(t, "real", "pg", r.pg);
+  integer(t, "real", "redis_connections", r.redis_connections, 1, 256);
+  integer(t, "real", "pg_connections", r.pg_connections, 1, 1000);
 }
 
 std::vector<std::pair<std::string, const toml::node*>> ScenarioReader::in_file_order(
@@ -537,9 +558,21 @@ void ScenarioReader::read_faults(const toml::node& n, const Scenario& s,
     if (!t.contains("at_s")) fail_at(t, p, "missing key 'at_s'");
     if (!t.contains("kind")) fail_at(t, p, "missing key 'kind'");
     number(t, p, "at_s", f.at_s, Range{0, s.duration_s, false, true});
-    enumeration(t, p, "kind", {"app_server_crash", "consumer_crash"}, f.kind);
+    enumeration(t, p, "kind", {"app_server_crash", "consumer_crash", "redis_node_crash"}, f.kind);
     string(t, p, "strategy", f.strategy);
     integer(t, p, "target", f.target, 0, 1023);
+    if (f.kind == FaultKind::redis_node_crash) {
+      // The node index is checked against the servers when the run starts.
+      number(t, p, "down_for_s", f.down_for_s, kNonNegative);
+      if (!f.strategy.empty() &&
+          std::none_of(s.strategies.begin(), s.strategies.end(),
+                       [&](const StrategyConfig& c) { return c.name == f.strategy; })) {
+        fail_at(*t.get("strategy"), join_key(p, "strategy"),
+                cat("no strategy named '", f.strategy, "'"));
+      }
+      out.push_back(f);
+      continue;
+    }
 
     const bool app = f.kind == FaultKind::app_server_crash;
     const std::string_view needed = app ? "a write_buffered strategy" : "an async_log strategy";
@@ -638,13 +671,16 @@ void ScenarioReader::check_unknown_keys() {
 
 }  // namespace
 
-absl::StatusOr<Scenario> load_scenario(const std::string& path,
-                                       const std::vector<std::string>& overrides) {
+namespace {
+
+// Reads and parses a TOML file; `what` names it in messages ("scenario", "cost file").
+absl::StatusOr<toml::table> parse_file(const std::string& path, std::string_view what) {
   std::string text;
   {
     std::FILE* f = std::fopen(path.c_str(), "rb");
     if (!f) {
-      return absl::NotFoundError(cat("cannot open scenario '", path, "': ", std::strerror(errno)));
+      return absl::NotFoundError(
+          cat("cannot open ", what, " '", path, "': ", std::strerror(errno)));
     }
     char buffer[1 << 14];
     std::size_t got;
@@ -653,18 +689,63 @@ absl::StatusOr<Scenario> load_scenario(const std::string& path,
     const int error = errno;
     std::fclose(f);
     if (failed) {
-      return absl::NotFoundError(cat("cannot read scenario '", path, "': ", std::strerror(error)));
+      return absl::NotFoundError(
+          cat("cannot read ", what, " '", path, "': ", std::strerror(error)));
     }
   }
-  toml::table root;
   try {
-    root = toml::parse(text, path);
+    return toml::parse(text, path);
   } catch (const toml::parse_error& e) {
     return absl::InvalidArgumentError(
         cat(path, ":", e.source().begin.line, ":", e.source().begin.column, ": ", e.description()));
   }
+}
+
+// A cost file's values as overrides "backends.redis.request_us=11.2", each with its FILE:LINE.
+void cost_overrides(const std::string& path, const toml::table& root,
+                    std::vector<std::pair<std::string, std::string>>& out) {
+  constexpr std::string_view kOnly =
+      "a cost file holds only [backends.redis], [backends.postgres] and [backends.kafka] "
+      "values (likesim calibrate writes one)";
+  for (auto&& [key, node] : root) {
+    const std::string where = cat(path, ":", node.source().begin.line);
+    if (key.str() != "backends" || !node.is_table()) {
+      throw LoadError{cat(where, ": ", key.str(), ": ", kOnly)};
+    }
+    for (auto&& [server, values] : *node.as_table()) {
+      if (!values.is_table()) throw LoadError{cat(where, ": backends.", server.str(), ": ", kOnly)};
+      for (auto&& [name, value] : *values.as_table()) {
+        const std::string line = cat(path, ":", value.source().begin.line);
+        if (!value.is_value()) {
+          throw LoadError{cat(line, ": backends.", server.str(), ".", name.str(), ": ", kOnly)};
+        }
+        std::ostringstream text;
+        value.visit([&](auto&& v) {
+          if constexpr (toml::is_value<decltype(v)>) text << v;
+        });
+        out.emplace_back(cat("backends.", server.str(), ".", name.str(), "=", text.str()), line);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Scenario> load_scenario(const std::string& path,
+                                       const std::vector<std::string>& overrides,
+                                       const std::string& costs_path) {
+  absl::StatusOr<toml::table> root = parse_file(path, "scenario");
+  if (!root.ok()) return root.status();
   try {
-    ScenarioReader reader(path, root);
+    std::vector<std::pair<std::string, std::string>> costs;
+    if (!costs_path.empty()) {
+      absl::StatusOr<toml::table> cost_root = parse_file(costs_path, "cost file");
+      if (!cost_root.ok()) return cost_root.status();
+      cost_overrides(costs_path, *cost_root, costs);
+    }
+    ScenarioReader reader(path, *root);
+    // Measured costs replace the scenario's; --set still has the last word.
+    for (const auto& [set, origin] : costs) reader.apply_override(set, origin);
     for (const std::string& set : overrides) reader.apply_override(set);
     return reader.read();
   } catch (const LoadError& e) {

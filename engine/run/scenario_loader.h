@@ -7,6 +7,8 @@
 //   scenarios/x.toml:7: unknown key 'workload.celebrity.peek_likes_per_s'
 // `overrides` are `--set KEY.PATH=VALUE` strings applied to the parsed document before it is
 // read (VALUE is TOML; a bare word is a string), and errors in them name the --set.
+// `costs_path`, when given, is a cost file (`likesim calibrate --out`): its [backends.*]
+// values replace the scenario's before the overrides, and errors name its file and line.
 //
 //   absl::StatusOr<Scenario> s = load_scenario("scenarios/celebrity.toml", {"duration_s=30"});
 //   if (!s.ok()) { std::cerr << s.status().message() << "\n"; return 2; }
@@ -23,6 +25,7 @@ namespace likesim {
 // NotFoundError when the file cannot be read, InvalidArgumentError for anything else; the
 // message is the one line to show.
 absl::StatusOr<Scenario> load_scenario(const std::string& path,
-                                       const std::vector<std::string>& overrides);
+                                       const std::vector<std::string>& overrides,
+                                       const std::string& costs_path = {});
 
 }  // namespace likesim

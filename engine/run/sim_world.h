@@ -15,11 +15,11 @@
 #include "engine/backends/sim/redis_cluster.h"
 #include "engine/core/runtime.h"
 #include "engine/core/scheduler.h"
-#include "strategies/strategy.h"
+#include "engine/run/world.h"
 
 namespace likesim {
 
-class SimWorld {
+class SimWorld final : public World {
  public:
   SimWorld(const sim::CostModel& costs, std::uint64_t seed, int log_consumers)
       : runtime_(scheduler_),
@@ -29,7 +29,8 @@ class SimWorld {
   SimWorld(const SimWorld&) = delete;
   SimWorld& operator=(const SimWorld&) = delete;
 
-  StrategyContext context(std::uint64_t seed) {
+  SimRuntime& runtime() override { return runtime_; }
+  StrategyContext context(std::uint64_t seed) override {
     StrategyContext ctx;
     ctx.runtime = &runtime_;
     ctx.kv = Kv(redis_);
@@ -38,10 +39,15 @@ class SimWorld {
     ctx.seed = seed;
     return ctx;
   }
+  bool run_until(absl::FunctionRef<bool()> done, Time limit, StrategyProgress* progress) override;
+  void sample_gauges(TimeSeries& series, Time now) override;
+  void backend_figures(BackendFigures& out, Time elapsed) const override;
+  std::uint64_t events() const override { return scheduler_.events_processed(); }
+  Task<bool> crash_redis_node(int, Duration) override;
+  std::string kind() const override { return "sim"; }
 
   Scheduler& scheduler() { return scheduler_; }
   const Scheduler& scheduler() const { return scheduler_; }
-  SimRuntime& runtime() { return runtime_; }
   sim::RedisCluster& redis() { return redis_; }
   sim::PostgresServer& postgres() { return postgres_; }
   sim::KafkaLog& kafka() { return kafka_; }

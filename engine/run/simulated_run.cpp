@@ -7,7 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "engine/run/strategy_simulation.h"
+#include "engine/run/sim_world.h"
+#include "engine/run/strategy_run.h"
 
 namespace likesim {
 
@@ -36,10 +37,13 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
     for (std::size_t i = next++; i < n; i = next++) {
       try {
         StrategyProgress* sp = progress ? progress->strategies[i].get() : nullptr;
-        StrategySimulation sim(scenario, scenario.strategies[i], sp);
-        reports[i] = sim.run();
-        events[i] = sim.events();
-        simulated[i] = sim.simulated_seconds();
+        const StrategyConfig& config = scenario.strategies[i];
+        SimWorld world(scenario.costs, mix64(scenario.seed ^ fnv1a("world")),
+                       StrategyRun::log_consumers_of(config));
+        StrategyRun run(scenario, config, world, sp);
+        reports[i] = run.run();
+        events[i] = run.events();
+        simulated[i] = run.simulated_seconds();
         if (sp) sp->phase = 4;
       } catch (...) {
         errors[i] = std::current_exception();
@@ -61,25 +65,32 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
     }
   }
 
+  double max_simulated = 0;
+  for (double t : simulated) max_simulated = std::max(max_simulated, t);
+  std::uint64_t total_events = 0;
+  for (std::uint64_t e : events) total_events += e;
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return assemble_run_report(scenario, "sim", std::move(reports), total_events, max_simulated,
+                             wall);
+}
+
+RunReport assemble_run_report(const Scenario& scenario, std::string backend,
+                              std::vector<StrategyReport> strategies, std::uint64_t events,
+                              double clock_seconds, double wall_seconds) {
   RunReport report;
   report.scenario.name = scenario.name;
   report.scenario.description = scenario.description;
   report.scenario.file = scenario.file;
+  report.scenario.backend = std::move(backend);
   report.scenario.seed = scenario.seed;
   report.scenario.duration_s = scenario.duration_s;
-  std::uint64_t total_events = 0;
-  double max_simulated = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    total_events += events[i];
-    max_simulated = std::max(max_simulated, simulated[i]);
-    report.strategies.push_back(std::move(reports[i]));
-  }
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  report.engine.events = total_events;
-  report.engine.simulated_seconds = max_simulated;
-  report.engine.wall_seconds = wall;
-  report.engine.events_per_second = wall > 0 ? static_cast<double>(total_events) / wall : 0.0;
+  report.strategies = std::move(strategies);
+  report.engine.events = events;
+  report.engine.simulated_seconds = clock_seconds;
+  report.engine.wall_seconds = wall_seconds;
+  report.engine.events_per_second =
+      wall_seconds > 0 ? static_cast<double>(events) / wall_seconds : 0.0;
   return report;
 }
 

@@ -6,6 +6,9 @@
 //   RunReport report = run_simulated(scenario, {.jobs = 2}, &progress);
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "engine/metrics/run_report.h"
 #include "engine/run/run_progress.h"
 #include "engine/run/scenario.h"
@@ -20,5 +23,10 @@ RunProgress make_progress(const Scenario& scenario);
 
 // Throws std::runtime_error naming the strategy when a simulation fails.
 RunReport run_simulated(const Scenario& scenario, const RunOptions& options, RunProgress* progress);
+
+// The run's report from its strategies' reports and engine figures (both worlds).
+RunReport assemble_run_report(const Scenario& scenario, std::string backend,
+                              std::vector<StrategyReport> strategies, std::uint64_t events,
+                              double clock_seconds, double wall_seconds);
 
 }  // namespace likesim

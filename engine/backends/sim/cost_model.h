@@ -38,10 +38,13 @@ struct RedisCosts {
   double bloom_us = 2.0;
   // appendfsync always: +0.28 ms per write, serialised on the node's thread.
   double fsync_always_us = 280.0;
+  // `off`: no AOF at all (a real node restarts empty). The simulator charges off, no and
+  // everysec alike; a real run applies the setting to the servers (CONFIG SET).
   enum class Appendfsync : std::uint8_t {
     no,
     everysec,
-    always
+    always,
+    off
   } appendfsync = Appendfsync::everysec;
   // A client-side timeout: the command is answered `timeout` (it may still run later).
   double timeout_ms = 1000.0;

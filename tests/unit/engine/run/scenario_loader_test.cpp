@@ -173,7 +173,7 @@ TEST(ScenarioLoader, OutOfRangeValuesAreErrors) {
       {"[strategy.sharded_counter]\nshards = 2000",
        "strategy.sharded_counter.shards: expected an integer in 1..1024, got 2000"},
       {"[backends.redis]\nappendfsync = \"sometimes\"",
-       "backends.redis.appendfsync: expected one of \"no\", \"everysec\", \"always\", got "
+       "backends.redis.appendfsync: expected one of \"no\", \"everysec\", \"always\", \"off\", got "
        "\"sometimes\""},
   };
   // Each offending key on line 5, in a scenario that has its table nowhere else.

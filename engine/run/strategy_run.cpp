@@ -1,9 +1,10 @@
-#include "engine/run/strategy_simulation.h"
+#include "engine/run/strategy_run.h"
 
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
 
+#include "engine/core/random_stream.h"
 #include "engine/metrics/slo_evaluator.h"
 #include "strategies/strategy_factory.h"
 
@@ -14,19 +15,23 @@ namespace {
 // enough not to swamp the backends the check reads from.
 constexpr std::size_t kFinalCheckers = 32;
 
-int log_consumers_of(const StrategyConfig& c) {
+// A driver that starts requests later than this behind their intended time is behind its
+// schedule: its latencies then include its own delay, and the report says so.
+constexpr Duration kDriverLagWarning = std::chrono::milliseconds(1);
+
+}  // namespace
+
+int StrategyRun::log_consumers_of(const StrategyConfig& c) {
   if (const auto* k = std::get_if<AsyncLogKnobs>(&c.knobs)) return k->consumers;
   return 1;
 }
 
-}  // namespace
-
-StrategySimulation::StrategySimulation(const Scenario& scenario, const StrategyConfig& config,
-                                       StrategyProgress* progress)
+StrategyRun::StrategyRun(const Scenario& scenario, const StrategyConfig& config, World& world,
+                         StrategyProgress* progress)
     : scenario_(scenario),
       config_(config),
       progress_(progress),
-      world_(scenario.costs, mix64(scenario.seed ^ fnv1a("world")), log_consumers_of(config)),
+      world_(world),
       series_(from_millis(scenario.interval_ms)),
       warmup_(from_seconds(scenario.warmup_s)),
       end_(from_seconds(scenario.duration_s)) {
@@ -34,27 +39,17 @@ StrategySimulation::StrategySimulation(const Scenario& scenario, const StrategyC
   workload_ = make_workload(scenario.workload, scenario.seed, end_);
 }
 
-StrategySimulation::~StrategySimulation() = default;
+StrategyRun::~StrategyRun() = default;
 
-template <class Done>
-bool StrategySimulation::run_until(Done done, Time limit) {
-  Scheduler& s = world_.scheduler();
-  std::uint32_t tick = 0;
-  while (!done()) {
-    if (s.empty() || s.next_time() > limit) return false;
-    s.run_one();
-    if ((++tick & 0xffff) == 0 && progress_) {
-      progress_->simulated_ns.store(s.now().count(), std::memory_order_relaxed);
-    }
-  }
-  if (progress_) progress_->simulated_ns.store(s.now().count(), std::memory_order_relaxed);
-  return true;
+bool StrategyRun::run_until(absl::FunctionRef<bool()> done, Time limit) {
+  return world_.run_until(done, limit, progress_);
 }
 
-StrategyReport StrategySimulation::run() {
+StrategyReport StrategyRun::run() {
   const auto wall_start = std::chrono::steady_clock::now();
-  SimRuntime& rt = world_.runtime();
+  Runtime& rt = world_.runtime();
   if (progress_) progress_->phase = 1;
+  world_.start_clock();
   strategy_->start();
   rt.spawn(feed());
   for (const FaultSpec& f : scenario_.faults) {
@@ -72,7 +67,7 @@ StrategyReport StrategySimulation::run() {
                              std::to_string(scenario_.drain_timeout_s) +
                              " s after the workload ended");
   }
-  series_.finish(world_.scheduler().now());
+  series_.finish(rt.now());
   sampling_ = false;
 
   if (progress_) progress_->phase = 2;
@@ -84,23 +79,33 @@ StrategyReport StrategySimulation::run() {
   posts_ = oracle_.posts();
   checkers_left_ = std::min(kFinalCheckers, std::max<std::size_t>(posts_.size(), 1));
   for (std::size_t i = 0; i < checkers_left_; ++i) rt.spawn(check_posts(i, checkers_left_));
-  const bool checked = run_until([&] { return checkers_left_ == 0 || rt.first_error(); },
-                                 world_.scheduler().now() + 3600s);
+  const bool checked =
+      run_until([&] { return checkers_left_ == 0 || rt.first_error(); }, rt.now() + 3600s);
   if (rt.first_error()) throw std::runtime_error(describe(rt.first_error()));
   if (!checked) throw std::runtime_error("the final check did not finish");
 
   strategy_->stop();
+  world_.finish(warnings_);
+  const LatencySummary lag = summarize(driver_lag_);
+  if (lag.p99 * 1000 > kDriverLagWarning.count()) {
+    warnings_.push_back("the driver fell behind its schedule: requests started up to " +
+                        std::to_string(lag.max / 1000) + " ms late (p99 " +
+                        std::to_string(lag.p99 / 1000) +
+                        " ms); latencies include that delay, so the backends look slower than "
+                        "they are");
+  }
   StrategyReport report = build_report();
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return report;
 }
 
-Task<void> StrategySimulation::feed() {
+Task<void> StrategyRun::feed() {
   Runtime& rt = world_.runtime();
   Request r;
   while (workload_->next(r)) {
     co_await rt.sleep_until(r.intended);
+    driver_lag_.record(rt.now() - r.intended);
     if (r.intended >= warmup_) {
       ++offered_;
       series_.record_offered(r.intended);
@@ -111,8 +116,8 @@ Task<void> StrategySimulation::feed() {
   feeder_done_ = true;
 }
 
-void StrategySimulation::record(const Request& r, Time sent, bool ok, bool refused) {
-  const Time now = world_.scheduler().now();
+void StrategyRun::record(const Request& r, Time sent, bool ok, bool refused) {
+  const Time now = world_.runtime().now();
   --in_flight_;
   OpStats& s = ops_[static_cast<int>(r.op)];
   if (r.intended < warmup_) return;
@@ -125,7 +130,7 @@ void StrategySimulation::record(const Request& r, Time sent, bool ok, bool refus
   series_.record_op(r.op, now, now - r.intended, ok);
 }
 
-void StrategySimulation::check_read(PostId post, std::int64_t reported, Time t) {
+void StrategyRun::check_read(PostId post, std::int64_t reported, Time t) {
   const Oracle::ReadCheck c = oracle_.on_count_read(post, reported, t);
   if (t < warmup_) return;
   ++reads_checked_;
@@ -140,7 +145,7 @@ void StrategySimulation::check_read(PostId post, std::int64_t reported, Time t) 
   }
 }
 
-Task<void> StrategySimulation::serve(Request r) {
+Task<void> StrategyRun::serve(Request r) {
   Runtime& rt = world_.runtime();
   const Time sent = rt.now();
   switch (r.op) {
@@ -188,7 +193,7 @@ Task<void> StrategySimulation::serve(Request r) {
   }
 }
 
-Task<void> StrategySimulation::inject_fault(FaultSpec fault) {
+Task<void> StrategyRun::inject_fault(FaultSpec fault) {
   co_await world_.runtime().sleep_until(from_seconds(fault.at_s));
   bool applied = false;
   switch (fault.kind) {
@@ -198,41 +203,45 @@ Task<void> StrategySimulation::inject_fault(FaultSpec fault) {
     case FaultKind::consumer_crash:
       applied = strategy_->crash_consumer(fault.target);
       break;
+    case FaultKind::redis_node_crash: {
+      const bool crashed =
+          co_await world_.crash_redis_node(fault.target, from_seconds(fault.down_for_s));
+      applied = crashed;
+      if (!applied) {
+        warnings_.push_back("fault redis_node_crash at " + std::to_string(fault.at_s) +
+                            " s was not applied: the simulator does not model Redis "
+                            "persistence (run with --backend real)");
+      }
+      break;
+    }
   }
   // A fault aimed at every strategy skips those without the component; one aimed at this
   // strategy by name must apply.
   if (!applied && !fault.strategy.empty()) ++faults_not_applicable_;
 }
 
-Task<void> StrategySimulation::sample_gauges() {
+Task<void> StrategyRun::sample_gauges() {
   Runtime& rt = world_.runtime();
   const Duration interval = from_millis(scenario_.interval_ms);
   for (;;) {
     co_await rt.sleep_for(interval);
     if (!sampling_) break;  // the time series is closed
-    const Time now = rt.now();
-    std::size_t max_queue = 0;
-    for (int n = 0; n < world_.redis().nodes(); ++n) {
-      max_queue = std::max(max_queue, world_.redis().queue_now(n));
-    }
-    series_.set_gauge("redis_max_queue", now, static_cast<double>(max_queue));
-    series_.set_gauge("db_busy_connections", now,
-                      static_cast<double>(world_.postgres().busy_connections(now)));
-    series_.set_gauge("log_lag", now, static_cast<double>(world_.kafka().lag()));
+    world_.sample_gauges(series_, rt.now());
   }
 }
 
-Task<void> StrategySimulation::drain() {
+Task<void> StrategyRun::drain() {
   co_await strategy_->drain();
   drained_ = true;
 }
 
-Task<void> StrategySimulation::check_posts(std::size_t first, std::size_t stride) {
+Task<void> StrategyRun::check_posts(std::size_t first, std::size_t stride) {
   for (std::size_t i = first; i < posts_.size(); i += stride) {
     const PostId post = posts_[i];
     const std::int64_t stored = co_await strategy_->exact_count(post);
     const Oracle::FinalCheck c = oracle_.final_check(post, stored);
     ++final_.posts_checked;
+    final_.stored_total += stored;
     final_.lost_likes += static_cast<std::uint64_t>(c.lost);
     final_.double_counts += static_cast<std::uint64_t>(c.doubled);
   }
@@ -292,7 +301,7 @@ OpFigures op_figures(const LatencyHistogram& latency, const LatencyHistogram& se
 
 }  // namespace
 
-StrategyReport StrategySimulation::build_report() const {
+StrategyReport StrategyRun::build_report() const {
   StrategyReport r;
   r.name = config_.name;
   r.kind = config_.kind;
@@ -320,26 +329,7 @@ StrategyReport StrategySimulation::build_report() const {
   r.final.drain_completed = !drain_timed_out_;
 
   // Backend load over the whole run (workload, drain and check): busy time / elapsed.
-  const double elapsed_ns = std::max(1.0, static_cast<double>(world_.scheduler().now().count()));
-  const sim::RedisCluster& redis = world_.redis();
-  for (int n = 0; n < redis.nodes(); ++n) {
-    const sim::RedisNodeStats& s = redis.node_stats(n);
-    RedisNodeFigures f;
-    f.node = n;
-    f.utilisation = static_cast<double>(s.busy_ns) / elapsed_ns;
-    f.commands = s.commands;
-    f.max_queue = s.max_queue;
-    r.backends.redis_busiest_node_utilisation =
-        std::max(r.backends.redis_busiest_node_utilisation, f.utilisation);
-    r.backends.redis_nodes.push_back(f);
-  }
-  const sim::PostgresServer& pg = world_.postgres();
-  r.backends.db_row_lock_wait_p99_us = pg.stats().lock_wait.value_at_percentile(99.0);
-  r.backends.db_cpu_utilisation =
-      static_cast<double>(pg.stats().cpu_busy_ns) / (elapsed_ns * pg.cpu_cores());
-  r.backends.db_statements = pg.stats().statements;
-  r.backends.db_rejected = pg.stats().rejected;
-  r.backends.log_lag_max = world_.kafka().stats().max_lag;
+  world_.backend_figures(r.backends, world_.runtime().now());
 
   std::vector<Strategy::Figure> figures;
   strategy_->figures(figures);
@@ -350,7 +340,11 @@ StrategyReport StrategySimulation::build_report() const {
   }
   r.timeseries = series_.figures();
   r.slo = evaluate_slos(scenario_.slos, r);
-  r.events = world_.scheduler().events_processed();
+  r.events = world_.events();
+  const LatencySummary lag = summarize(driver_lag_);
+  r.driver_lag_p99_ms = static_cast<double>(lag.p99) / 1000.0;
+  r.driver_lag_max_ms = static_cast<double>(lag.max) / 1000.0;
+  r.warnings = warnings_;
   return r;
 }
 

@@ -1,4 +1,4 @@
-#include "engine/run/strategy_simulation.h"
+#include "engine/run/strategy_run.h"
 
 #include <gtest/gtest.h>
 
@@ -26,7 +26,7 @@ std::uint64_t requests_in(const Scenario& s) {
 // Every request the workload produced was answered and counted (GCC 12 can lose a coroutine
 // continuation silently; this is the guard STYLE.md §7 asks for), and every strategy ends with
 // the true count of every post when nothing fails.
-TEST(StrategySimulation, EveryRequestIsAnsweredAndCountsAreExact) {
+TEST(StrategyRun, EveryRequestIsAnsweredAndCountsAreExact) {
   Scenario s = load("smoke.toml", {"warmup_s=0"});
   const std::uint64_t requests = requests_in(s);
   ASSERT_GT(requests, 1000u);
@@ -55,7 +55,7 @@ double figure(const StrategyReport& r, const std::string& name) {
 // applying a batch and committing its offset. Only write_buffered loses likes and only the
 // non-idempotent async_log double counts; the oracle's final check finds exactly what the
 // strategies themselves know they dropped (a dropped unlike leaves one like too many).
-TEST(StrategySimulation, CrashesCostExactlyWhatTheyShould) {
+TEST(StrategyRun, CrashesCostExactlyWhatTheyShould) {
   Scenario s = load("crash.toml");
   RunReport report = run_simulated(s, RunOptions{2}, nullptr);
   bool saw_buffered = false, saw_at_least_once = false;

@@ -1,12 +1,16 @@
-// StrategySimulation: one strategy of a scenario, run in its own simulated world.
+// StrategyRun: one strategy of a scenario, run in a world of its own — simulated (SimWorld,
+// virtual time) or real servers (RealWorld, wall-clock time). The same code drives both.
 //
 // The workload is replayed open loop: every request is started at its intended send time,
 // however far behind the backends are, and its latency is measured from that time (DESIGN.md
-// §4). The oracle sees every acknowledgement; after the workload the strategy drains and the
-// stored count of every touched post is compared with the truth.
+// §4). How late the driver itself started requests is measured too, and reported as a warning
+// when it fell behind its schedule (a real run on a busy machine). The oracle sees every
+// acknowledgement; after the workload the strategy drains and the stored count of every
+// touched post is compared with the truth.
 //
-//   StrategySimulation sim(scenario, scenario.strategies[0], &progress);
-//   StrategyReport report = sim.run();     // blocks; runs in virtual time
+//   SimWorld world(scenario.costs, seed, consumers);
+//   StrategyRun run(scenario, scenario.strategies[0], world, &progress);
+//   StrategyReport report = run.run();     // blocks
 #pragma once
 
 #include <cstdint>
@@ -19,25 +23,30 @@
 #include "engine/metrics/time_series.h"
 #include "engine/run/run_progress.h"
 #include "engine/run/scenario.h"
-#include "engine/run/sim_world.h"
+#include "engine/run/world.h"
 #include "workloads/workload.h"
 
 namespace likesim {
 
-class StrategySimulation {
+class StrategyRun {
  public:
   // `progress` may be null.
-  StrategySimulation(const Scenario& scenario, const StrategyConfig& config,
-                     StrategyProgress* progress);
-  ~StrategySimulation();
+  StrategyRun(const Scenario& scenario, const StrategyConfig& config, World& world,
+              StrategyProgress* progress);
+  ~StrategyRun();
 
   // Runs the workload, the drain and the final check; returns the strategy's figures.
-  // Throws std::runtime_error when a simulated process failed (a bug, reported in one line).
+  // Throws std::runtime_error when a process failed (a bug or a server that could not be used,
+  // reported in one line); `partial_report()` then has what ran until then.
   StrategyReport run();
+  StrategyReport partial_report() const { return build_report(); }
 
   // Engine figures of the finished run.
-  std::uint64_t events() const { return world_.scheduler().events_processed(); }
-  double simulated_seconds() const { return to_seconds(world_.scheduler().now()); }
+  std::uint64_t events() const { return world_.events(); }
+  double simulated_seconds() const { return to_seconds(world_.runtime().now()); }
+
+  // The log consumers a strategy of this configuration runs (its world's log needs to know).
+  static int log_consumers_of(const StrategyConfig& config);
 
  private:
   struct OpStats {
@@ -58,14 +67,13 @@ class StrategySimulation {
   void record(const Request& r, Time sent, bool ok, bool refused);
   void check_read(PostId post, std::int64_t reported, Time t);
   // Runs events until `done()` or virtual time passes `limit`; keeps progress current.
-  template <class Done>
-  bool run_until(Done done, Time limit);
+  bool run_until(absl::FunctionRef<bool()> done, Time limit);
   StrategyReport build_report() const;
 
   const Scenario& scenario_;
   const StrategyConfig& config_;
   StrategyProgress* progress_;
-  SimWorld world_;
+  World& world_;
   std::unique_ptr<Strategy> strategy_;
   std::unique_ptr<Workload> workload_;
   Oracle oracle_;
@@ -90,6 +98,8 @@ class StrategySimulation {
   FinalFigures final_;
   std::uint64_t final_read_failures_ = 0;
   std::uint64_t faults_not_applicable_ = 0;
+  std::vector<std::string> warnings_;
+  LatencyHistogram driver_lag_;  // actual start - intended start, per request
   bool sampling_ = true;
 };
 

@@ -1,0 +1,34 @@
+// calibrate: measures the real servers and writes the simulator's costs from them.
+//
+// Redis: per-command service times from the server's own accounting (INFO commandstats
+// usec_per_call after CONFIG RESETSTAT) for INCRBY, SADD, GET, MGET of 1 and 16 keys, the
+// like script and the Bloom script (EVALSHA); the request overhead from the throughput one
+// key saturates at under likesim's own client (closed loop, its default connections), so the
+// simulated node saturates where the real one does; the network round trip from sequential
+// PINGs. PostgreSQL: the round trip (SELECT 1), a read statement, an insert with
+// synchronous_commit off and on (the difference is the WAL flush), COUNT(*) over 0 and
+// 100,000 rows (per-row cost), and the hot-row throughput under 16 connections (the lock
+// hold time, reported). The output is a TOML cost file that `likesim run --costs` loads.
+//
+//   std::string toml = calibrate(servers, [](const std::string& s) { std::cerr << s; });
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "engine/run/scenario.h"
+
+namespace likesim {
+
+struct CalibrationOptions {
+  RealServers servers;
+  double seconds_per_measure = 1.0;  // saturation runs
+  int samples = 2000;                // sequential latency samples per measure
+};
+
+// Empties the servers' data (FLUSHALL, TRUNCATE) like a real run. Throws BackendError naming
+// a server that cannot be used.
+std::string calibrate(const CalibrationOptions& options,
+                      const std::function<void(const std::string&)>& say);
+
+}  // namespace likesim

@@ -1,0 +1,59 @@
+#include "engine/run/real_run.h"
+
+#include <chrono>
+#include <exception>
+#include <memory>
+
+#include "engine/core/random_stream.h"
+#include "engine/run/real_world.h"
+#include "engine/run/simulated_run.h"
+#include "engine/run/strategy_run.h"
+
+namespace likesim {
+
+RunReport run_real(const Scenario& scenario, RunProgress* progress,
+                   const std::function<void(const std::string&)>& say) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  std::vector<StrategyReport> reports;
+  std::uint64_t events = 0;
+  double longest = 0;
+  std::string failure;
+  // Each strategy's world says what it found or created; once is enough.
+  std::string said;
+  const auto say_once = [&](const std::string& line) {
+    if (said.find(line) == std::string::npos) {
+      said += line;
+      say(line);
+    }
+  };
+  for (std::size_t i = 0; i < scenario.strategies.size() && failure.empty(); ++i) {
+    const StrategyConfig& config = scenario.strategies[i];
+    StrategyProgress* sp = progress ? progress->strategies[i].get() : nullptr;
+    std::unique_ptr<RealWorld> world;
+    std::unique_ptr<StrategyRun> run;
+    try {
+      world =
+          std::make_unique<RealWorld>(scenario, StrategyRun::log_consumers_of(config), say_once);
+      run = std::make_unique<StrategyRun>(scenario, config, *world, sp);
+      reports.push_back(run->run());
+      events += run->events();
+      longest = std::max(longest, run->simulated_seconds());
+    } catch (const std::exception& e) {
+      failure = "strategy '" + config.name + "': " + e.what();
+      if (run) {
+        // What ran until then, so the figures of a long run are not thrown away.
+        reports.push_back(run->partial_report());
+        reports.back().warnings.push_back("incomplete: " + std::string(e.what()));
+      }
+    }
+    if (sp) sp->phase = 4;
+  }
+  const double wall =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  RunReport report =
+      assemble_run_report(scenario, "real", std::move(reports), events, longest, wall);
+  report.failure = failure;
+  return report;
+}
+
+}  // namespace likesim

@@ -1,0 +1,60 @@
+#include "engine/run/sim_world.h"
+
+#include <algorithm>
+
+namespace likesim {
+
+bool SimWorld::run_until(absl::FunctionRef<bool()> done, Time limit, StrategyProgress* progress) {
+  std::uint32_t tick = 0;
+  bool reached = true;
+  while (!done()) {
+    if (scheduler_.empty() || scheduler_.next_time() > limit) {
+      reached = false;
+      break;
+    }
+    scheduler_.run_one();
+    if ((++tick & 0xffff) == 0 && progress) {
+      progress->simulated_ns.store(scheduler_.now().count(), std::memory_order_relaxed);
+    }
+  }
+  if (progress) progress->simulated_ns.store(scheduler_.now().count(), std::memory_order_relaxed);
+  return reached;
+}
+
+void SimWorld::sample_gauges(TimeSeries& series, Time now) {
+  std::size_t max_queue = 0;
+  for (int n = 0; n < redis_.nodes(); ++n) max_queue = std::max(max_queue, redis_.queue_now(n));
+  series.set_gauge("redis_max_queue", now, static_cast<double>(max_queue));
+  series.set_gauge("db_busy_connections", now,
+                   static_cast<double>(postgres_.busy_connections(now)));
+  series.set_gauge("log_lag", now, static_cast<double>(kafka_.lag()));
+}
+
+void SimWorld::backend_figures(BackendFigures& out, Time elapsed) const {
+  const double elapsed_ns = std::max(1.0, static_cast<double>(elapsed.count()));
+  for (int n = 0; n < redis_.nodes(); ++n) {
+    const sim::RedisNodeStats& s = redis_.node_stats(n);
+    RedisNodeFigures f;
+    f.node = n;
+    f.utilisation = static_cast<double>(s.busy_ns) / elapsed_ns;
+    f.commands = s.commands;
+    f.max_queue = s.max_queue;
+    out.redis_busiest_node_utilisation =
+        std::max(out.redis_busiest_node_utilisation, f.utilisation);
+    out.redis_nodes.push_back(f);
+  }
+  out.db_row_lock_wait_p99_us = postgres_.stats().lock_wait.value_at_percentile(99.0);
+  out.db_cpu_utilisation =
+      static_cast<double>(postgres_.stats().cpu_busy_ns) / (elapsed_ns * postgres_.cpu_cores());
+  out.db_statements = postgres_.stats().statements;
+  out.db_rejected = postgres_.stats().rejected;
+  out.log_lag_max = kafka_.stats().max_lag;
+}
+
+Task<bool> SimWorld::crash_redis_node(int, Duration) {
+  // A simulated node keeps no persistence model (what a crash loses depends on fsync and the
+  // page cache of a real machine), so the fault is a real-mode one.
+  co_return false;
+}
+
+}  // namespace likesim
