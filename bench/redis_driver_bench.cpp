@@ -58,7 +58,7 @@ Task<void> incr_loop(Kv kv, KeyId key, Load* load) {
 
 // likesim's requests/s, or a negative number (printed) if the run failed.
 double likesim_rps(int port, int connections, int depth, long requests) {
-  boost::asio::io_context io;
+  boost::asio::io_context io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE);  // one thread, as in a run
   AsioRuntime rt(io);
   RedisOptions options;
   options.nodes = {{"127.0.0.1", static_cast<std::uint16_t>(port)}};

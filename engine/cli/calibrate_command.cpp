@@ -1,11 +1,11 @@
 #include "engine/cli/calibrate_command.h"
 
 #include <boost/program_options.hpp>
-#include <fstream>
 #include <iostream>
 #include <string>
 
 #include "engine/backends/real/endpoint.h"
+#include "engine/cli/output_file.h"
 #include "engine/run/calibration.h"
 
 namespace po = boost::program_options;
@@ -66,18 +66,15 @@ int calibrate_command(int argc, char** argv) {
     std::cerr << "likesim calibrate: " << e.what() << "\n";
     return 1;
   }
-  if (out_path.empty() || out_path == "-") {
+  if (out_path.empty()) {
     std::cout << text;
     return 0;
   }
-  std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.close();
-  if (!out) {
+  if (!write_output(out_path, text)) {
     std::cerr << "likesim calibrate: cannot write '" << out_path << "'\n";
     return 1;
   }
-  std::cerr << "calibrate: wrote " << out_path << "\n";
+  if (out_path != "-") std::cerr << "calibrate: wrote " << out_path << "\n";
   return 0;
 }
 

@@ -3,7 +3,6 @@
 #include <boost/program_options.hpp>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -11,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "engine/cli/output_file.h"
 #include "engine/cli/progress_printer.h"
 #include "engine/metrics/report_json.h"
 #include "engine/metrics/report_table.h"
@@ -180,19 +180,9 @@ int run_command(int argc, char** argv) {
     return 1;
   }
 
-  if (!out_path.empty()) {
-    const std::string text = report_json_text(report);
-    if (out_path == "-") {
-      std::cout << text;
-    } else {
-      std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
-      out << text;
-      out.close();
-      if (!out) {
-        std::cerr << "likesim: cannot write report '" << out_path << "'\n";
-        return 1;
-      }
-    }
+  if (!out_path.empty() && !write_output(out_path, report_json_text(report))) {
+    std::cerr << "likesim: cannot write report '" << out_path << "'\n";
+    return 1;
   }
   if (!quiet && out_path != "-") {
     std::cout << report_table(report);
