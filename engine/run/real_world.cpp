@@ -217,7 +217,12 @@ std::uint64_t RealWorld::events() const {
 }
 
 Task<bool> RealWorld::crash_redis_node(int node, Duration down_for) {
-  if (node < 0 || node >= static_cast<int>(redis_->nodes().size())) co_return false;
+  const int nodes = static_cast<int>(redis_->nodes().size());
+  if (node < 0 || node >= nodes) {
+    throw std::runtime_error("fault redis_node_crash: target " + std::to_string(node) +
+                             ", but the Redis deployment has " + std::to_string(nodes) +
+                             " node(s) (0.." + std::to_string(nodes - 1) + ")");
+  }
   const std::string where = "redis " + redis_->nodes()[node].text();
   // The process and how to start it again: its pid and config file, from the server itself.
   // (GCC 12: no braced lists inside a co_await expression, so the arguments are locals.)

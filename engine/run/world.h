@@ -49,7 +49,8 @@ class World {
   virtual std::uint64_t events() const = 0;
 
   // Kills Redis node `node` now and brings it back `down_for` later. Returns false when this
-  // world cannot (the simulator does not model a node's persistence).
+  // world cannot (the simulator does not model a node's persistence); throws when there is no
+  // such node or it cannot be restarted.
   virtual Task<bool> crash_redis_node(int node, Duration down_for) = 0;
 
   // "sim" or "real".

@@ -83,5 +83,17 @@ TEST(StrategyRun, CrashesCostExactlyWhatTheyShould) {
   EXPECT_TRUE(saw_at_least_once);
 }
 
+// The simulator keeps no persistence model, so a Redis crash is not applied there; the
+// report says so instead of pretending nothing was lost.
+TEST(StrategyRun, ARedisCrashIsAWarningInSimulation) {
+  RunReport report = run_simulated(load("redis-crash.toml"), RunOptions{1}, nullptr);
+  const StrategyReport& r = report.strategies.at(0);
+  ASSERT_EQ(r.warnings.size(), 1u);
+  EXPECT_NE(r.warnings[0].find("redis_node_crash"), std::string::npos) << r.warnings[0];
+  EXPECT_NE(r.warnings[0].find("--backend real"), std::string::npos) << r.warnings[0];
+  EXPECT_EQ(r.final.lost_likes, 0u);
+  EXPECT_EQ(r.driver_lag_max_ms, 0.0);  // a simulated driver is never late
+}
+
 }  // namespace
 }  // namespace likesim
