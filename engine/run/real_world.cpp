@@ -1,12 +1,14 @@
 #include "engine/run/real_world.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <string_view>
 
 #include "engine/backends/real/backend_error.h"
+#include "engine/backends/real/local_process_cpu.h"
 
 namespace likesim {
 namespace {
@@ -87,6 +89,11 @@ RealWorld::RealWorld(const Scenario& scenario, int log_consumers,
       std::chrono::milliseconds(static_cast<std::int64_t>(scenario.costs.kafka.poll_timeout_ms));
   log_ = std::make_unique<real::RedisStreamLog>(runtime_, *redis_, log);
 
+  // PostgreSQL's CPU time is read from /proc when the server is on this machine: its
+  // postmaster is the parent of the backend serving us.
+  const int backend = std::atoi(postgres_->query_value("SELECT pg_backend_pid()").c_str());
+  if (const std::optional<int> parent = real::parent_pid(backend)) postmaster_pid_ = *parent;
+
   const std::string schema = postgres_->create_schema();
   if (!schema.empty()) say(schema + "\n");
   postgres_->truncate();
@@ -136,7 +143,13 @@ void RealWorld::start_clock() {
   for (int n = 0; n < static_cast<int>(redis_->nodes().size()); ++n) {
     cpu_at_start_.push_back(redis_cpu_seconds(n));
   }
+  pg_cpu_at_start_ = postgres_cpu_seconds();
   runtime_.restart_clock();
+}
+
+std::optional<double> RealWorld::postgres_cpu_seconds() {
+  if (postmaster_pid_ <= 0) return std::nullopt;
+  return real::process_tree_cpu_seconds(postmaster_pid_, "postgres");
 }
 
 bool RealWorld::run_until(absl::FunctionRef<bool()> done, Time limit, StrategyProgress* progress) {
@@ -184,6 +197,9 @@ void RealWorld::finish(std::vector<std::string>& warnings) {
                          " commands failed (timeout or server unavailable)");
     }
   }
+  if (const std::optional<double> pg = postgres_cpu_seconds(); pg && pg_cpu_at_start_) {
+    pg_cpu_used_ = std::max(0.0, *pg - *pg_cpu_at_start_);
+  }
   if (postgres_->stats().failures > 0) {
     warnings.push_back(postgres_->name() + ": " + std::to_string(postgres_->stats().failures) +
                        " calls failed (timeout, server unavailable or error)");
@@ -203,6 +219,9 @@ void RealWorld::backend_figures(BackendFigures& out, Time elapsed) const {
         std::max(out.redis_busiest_node_utilisation, f.utilisation);
     out.redis_nodes.push_back(f);
   }
+  // Busy CPU over all of this machine's cores (the server's own share is not knowable).
+  out.db_cpu_utilisation =
+      pg_cpu_used_ / (elapsed_s * static_cast<double>(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN))));
   out.db_statements = postgres_->stats().statements;
   out.db_rejected = postgres_->stats().rejected;
   out.log_lag_max = max_log_lag_;

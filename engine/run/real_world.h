@@ -15,6 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/backends/real/asio_runtime.h"
@@ -51,6 +52,8 @@ class RealWorld final : public World {
  private:
   // Seconds of CPU the Redis node has used (INFO cpu), for its utilisation.
   double redis_cpu_seconds(int node);
+  // Seconds of CPU PostgreSQL's processes have used, when it runs on this machine.
+  std::optional<double> postgres_cpu_seconds();
   void prepare_redis(const sim::RedisCosts& costs);
 
   // One thread runs everything (AsioRuntime): no locking inside Asio.
@@ -61,6 +64,9 @@ class RealWorld final : public World {
   std::unique_ptr<real::RedisStreamLog> log_;
   std::vector<double> cpu_at_start_;
   std::vector<double> cpu_used_;  // per node, over the run (finish())
+  int postmaster_pid_ = 0;        // 0: PostgreSQL is not on this machine
+  std::optional<double> pg_cpu_at_start_;
+  double pg_cpu_used_ = 0;
   std::int64_t max_log_lag_ = 0;
 };
 
