@@ -22,10 +22,33 @@ TEST(RunCommand, HelpExplainsEveryFlag) {
   auto r = run_likesim("run --help");
   EXPECT_EQ(r.exit_code, 0);
   for (const char* flag :
-       {"--out", "--seed", "--strategies", "--set", "--jobs", "--quiet", "--fail-on-slo"}) {
+       {"--out", "--seed", "--strategies", "--set", "--jobs", "--quiet", "--fail-on-slo",
+        "--backend", "--costs", "--redis", "--redis-cluster", "--pg"}) {
     EXPECT_NE(r.output.find(flag), std::string::npos) << flag;
   }
-  EXPECT_EQ(run_likesim("--help").exit_code, 0);
+  r = run_likesim("--help");
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("calibrate"), std::string::npos) << r.output;
+  r = run_likesim("calibrate --help");
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* flag : {"--out", "--redis", "--pg", "--seconds", "--samples"}) {
+    EXPECT_NE(r.output.find(flag), std::string::npos) << flag;
+  }
+}
+
+TEST(RunCommand, RealBackendFlagsAreChecked) {
+  auto r = run_likesim("run scenarios/smoke.toml --backend cloud");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--backend must be sim or real"), std::string::npos) << r.output;
+  r = run_likesim("run scenarios/smoke.toml --costs /nonexistent/costs.toml");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("cannot open cost file '/nonexistent/costs.toml'"), std::string::npos)
+      << r.output;
+  r = run_likesim("calibrate --redis nohost");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--redis"), std::string::npos) << r.output;
+  r = run_likesim("calibrate --seconds 0");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
 }
 
 TEST(RunCommand, UnknownCommandAndMissingScenarioExitTwo) {

@@ -106,6 +106,40 @@ TEST(ScenarioLoader, CrashScenarioHasBothFaultsAndBothLogStrategies) {
   EXPECT_FALSE(std::get<AsyncLogKnobs>(last.knobs).idempotent);
 }
 
+TEST(ScenarioLoader, RedisCrashAndRealServersAreRead) {
+  auto s = load_scenario(
+      std::string(LIKESIM_SOURCE_DIR) + "/scenarios/redis-crash.toml",
+      {"real.redis_cluster=\"127.0.0.1:7101, 127.0.0.1:7102\"", "real.pg_connections=4"});
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ASSERT_EQ(s->faults.size(), 1u);
+  EXPECT_EQ(s->faults[0].kind, FaultKind::redis_node_crash);
+  EXPECT_EQ(s->faults[0].down_for_s, 1.0);
+  EXPECT_EQ(s->real.redis, "127.0.0.1:7001");
+  EXPECT_EQ(s->real.redis_cluster, "127.0.0.1:7101, 127.0.0.1:7102");
+  EXPECT_EQ(s->real.pg_connections, 4);
+
+  const std::string path = write_scenario("real.toml", std::string(kBase) + "[real]\n" +  // 18
+                                                           "redis = \"localhost\"\n");    // 19
+  EXPECT_EQ(error_of(path), path + ":19: real.redis: 'localhost' is not host:port");
+  EXPECT_EQ(error_of(path, {"real.redis=\"h:99999\""}),
+            "--set real.redis=\"h:99999\": real.redis: 'h:99999' has no valid port (1-65535)");
+}
+
+TEST(ScenarioLoader, ACostFileReplacesCostsAndNamesItsLines) {
+  const std::string costs =
+      write_scenario("costs.toml", "[backends.redis]\ncommand_us = 0.5\nrequest_us = 1.25\n");
+  const std::string path = write_scenario("base.toml", kBase);
+  auto s = load_scenario(path, {"backends.redis.request_us=2"}, costs);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->costs.redis.command_us, 0.5);
+  EXPECT_EQ(s->costs.redis.request_us, 2.0);  // --set has the last word
+  const std::string bad = write_scenario("bad_costs.toml", "[backends.redis]\nnodes = 0\n");
+  auto b = load_scenario(path, {}, bad);
+  ASSERT_FALSE(b.ok());
+  EXPECT_EQ(std::string(b.status().message()),
+            bad + ":2: backends.redis.nodes: expected an integer in 1..32, got 0");
+}
+
 TEST(ScenarioLoader, StrategiesKeepFileOrderAndKindDefaultsToTheName) {
   const std::string path = write_scenario("order.toml",
                                           "duration_s = 5\n"
