@@ -17,6 +17,7 @@
 #include <span>
 
 #include "engine/backends/reply_status.h"
+#include "engine/core/random_stream.h"
 #include "engine/model/ids.h"
 
 namespace likesim {
@@ -53,6 +54,12 @@ struct LogCall {
   LogReply reply;
   std::coroutine_handle<> waiter;
 };
+
+// The partition an event of `post` goes to: the same in both worlds (Kafka's key hashing,
+// and the real log's stream per partition).
+inline std::uint32_t log_partition(PostId post, std::uint32_t partitions) {
+  return static_cast<std::uint32_t>(mix64(post) % partitions);
+}
 
 class LogExecutor {
  public:

@@ -188,10 +188,11 @@ int run_command(int argc, char** argv) {
     std::cout << report_table(report);
     if (!out_path.empty()) std::cout << "report: " << out_path << "\n";
   }
-  for (const StrategyReport& s : report.strategies) {
-    if (quiet || out_path == "-") {
-      for (const std::string& w : s.warnings)
+  if (quiet || out_path == "-") {  // no table, so the warnings under it go to stderr
+    for (const StrategyReport& s : report.strategies) {
+      for (const std::string& w : s.warnings) {
         std::cerr << "likesim: " << s.name << ": " << w << "\n";
+      }
     }
   }
   if (!report.failure.empty()) {

@@ -76,7 +76,7 @@ class Calibrator {
       if (st != ReplyStatus::ok) throw real::BackendError(redis_name(), "MGET failed");
     }
   }
-  Task<void> ping_loop(int n, double& total_us) {
+  Task<void> get_latency_loop(int n, double& total_us) {
     // The saturation sweep ends with commands timing out and connections being reopened:
     // wait until the node answers again before timing anything.
     const Time give_up = rt_.now() + 10s;
@@ -203,7 +203,7 @@ std::string Calibrator::run() {
   const double request_us = std::max(0.0, 1e6 / saturation_per_s - incr_us);
 
   double total = 0;
-  rt_.block_on(ping_loop(n, total), kLimit);
+  rt_.block_on(get_latency_loop(n, total), kLimit);
   const double get_latency_us = total / n;
   const double redis_rtt_us = std::max(0.0, get_latency_us - request_us - get_us);
 

@@ -2,10 +2,10 @@
 //
 // Redis: per-command service times from the server's own accounting (INFO commandstats
 // usec_per_call after CONFIG RESETSTAT) for INCRBY, SADD, GET, MGET of 1 and 16 keys, the
-// like script and the Bloom script (EVALSHA); the request overhead from the throughput one
-// key saturates at under likesim's own client (closed loop, its default connections), so the
-// simulated node saturates where the real one does; the network round trip from sequential
-// PINGs. PostgreSQL: the round trip (SELECT 1), a read statement, an insert with
+// like script and the Bloom script (EVALSHA); the request overhead from the rate at which one
+// key saturates under likesim's own client (open loop, median of three knees,
+// engine/run/saturation.h), so the simulated node saturates where the real one does; the
+// network round trip from sequential GETs. PostgreSQL: the round trip (SELECT 1), a read statement, an insert with
 // synchronous_commit off and on (the difference is the WAL flush), COUNT(*) over 0 and
 // 100,000 rows (per-row cost), and the hot-row throughput under 16 connections (the lock
 // hold time, reported). The output is a TOML cost file that `likesim run --costs` loads.

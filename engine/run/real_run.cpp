@@ -4,7 +4,6 @@
 #include <exception>
 #include <memory>
 
-#include "engine/core/random_stream.h"
 #include "engine/run/real_world.h"
 #include "engine/run/simulated_run.h"
 #include "engine/run/strategy_run.h"
@@ -18,22 +17,16 @@ RunReport run_real(const Scenario& scenario, RunProgress* progress,
   std::uint64_t events = 0;
   double longest = 0;
   std::string failure;
-  // Each strategy's world says what it found or created; once is enough.
-  std::string said;
-  const auto say_once = [&](const std::string& line) {
-    if (said.find(line) == std::string::npos) {
-      said += line;
-      say(line);
-    }
-  };
+  // Every strategy's world finds the same schema: the first one says so.
+  const std::function<void(const std::string&)> quiet = [](const std::string&) {};
   for (std::size_t i = 0; i < scenario.strategies.size() && failure.empty(); ++i) {
     const StrategyConfig& config = scenario.strategies[i];
     StrategyProgress* sp = progress ? progress->strategies[i].get() : nullptr;
     std::unique_ptr<RealWorld> world;
     std::unique_ptr<StrategyRun> run;
     try {
-      world =
-          std::make_unique<RealWorld>(scenario, StrategyRun::log_consumers_of(config), say_once);
+      world = std::make_unique<RealWorld>(scenario, StrategyRun::log_consumers_of(config),
+                                          i == 0 ? say : quiet);
       run = std::make_unique<StrategyRun>(scenario, config, *world, sp);
       reports.push_back(run->run());
       events += run->events();

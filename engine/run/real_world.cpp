@@ -51,7 +51,7 @@ const char* appendfsync_name(sim::RedisCosts::Appendfsync a) {
     case sim::RedisCosts::Appendfsync::always:
       return "always";
     case sim::RedisCosts::Appendfsync::off:
-      return "off";
+      break;  // no AOF: appendonly no
   }
   return "everysec";
 }
@@ -104,7 +104,7 @@ RealWorld::RealWorld(const Scenario& scenario, int log_consumers,
 RealWorld::~RealWorld() = default;
 
 void RealWorld::prepare_redis(const sim::RedisCosts& costs) {
-  const std::string fsync = appendfsync_name(costs.appendfsync);
+  const bool aof = costs.appendfsync != sim::RedisCosts::Appendfsync::off;
   for (int n = 0; n < static_cast<int>(redis_->nodes().size()); ++n) {
     const std::string where = "redis " + redis_->nodes()[n].text();
     auto run = [&](std::vector<std::string> argv) {
@@ -116,12 +116,8 @@ void RealWorld::prepare_redis(const sim::RedisCosts& costs) {
       }
     };
     run({"FLUSHALL"});
-    if (fsync == "off") {
-      run({"CONFIG", "SET", "appendonly", "no"});
-    } else {
-      run({"CONFIG", "SET", "appendonly", "yes"});
-      run({"CONFIG", "SET", "appendfsync", fsync});
-    }
+    run({"CONFIG", "SET", "appendonly", aof ? "yes" : "no"});
+    if (aof) run({"CONFIG", "SET", "appendfsync", appendfsync_name(costs.appendfsync)});
     run({"CONFIG", "SET", "save", ""});
     // So that a node restarted after kill -9 comes back with the same persistence.
     run({"CONFIG", "REWRITE"});

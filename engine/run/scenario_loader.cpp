@@ -561,15 +561,15 @@ void ScenarioReader::read_faults(const toml::node& n, const Scenario& s,
     enumeration(t, p, "kind", {"app_server_crash", "consumer_crash", "redis_node_crash"}, f.kind);
     string(t, p, "strategy", f.strategy);
     integer(t, p, "target", f.target, 0, 1023);
+    const auto named = std::find_if(s.strategies.begin(), s.strategies.end(),
+                                    [&](const StrategyConfig& c) { return c.name == f.strategy; });
+    if (!f.strategy.empty() && named == s.strategies.end()) {
+      fail_at(*t.get("strategy"), join_key(p, "strategy"),
+              cat("no strategy named '", f.strategy, "'"));
+    }
     if (f.kind == FaultKind::redis_node_crash) {
-      // The node index is checked against the servers when the run starts.
+      // Every strategy has Redis nodes; the index is checked against the servers at the run.
       number(t, p, "down_for_s", f.down_for_s, kNonNegative);
-      if (!f.strategy.empty() &&
-          std::none_of(s.strategies.begin(), s.strategies.end(),
-                       [&](const StrategyConfig& c) { return c.name == f.strategy; })) {
-        fail_at(*t.get("strategy"), join_key(p, "strategy"),
-                cat("no strategy named '", f.strategy, "'"));
-      }
       out.push_back(f);
       continue;
     }
@@ -585,16 +585,10 @@ void ScenarioReader::read_faults(const toml::node& n, const Scenario& s,
     };
     int most = 0;
     if (!f.strategy.empty()) {
-      auto it = std::find_if(s.strategies.begin(), s.strategies.end(),
-                             [&](const StrategyConfig& c) { return c.name == f.strategy; });
-      const toml::node& sn = *t.get("strategy");
-      if (it == s.strategies.end()) {
-        fail_at(sn, join_key(p, "strategy"), cat("no strategy named '", f.strategy, "'"));
-      }
-      most = components(*it);
+      most = components(*named);
       if (most == 0) {
-        fail_at(sn, join_key(p, "strategy"),
-                cat("strategy '", f.strategy, "' (", it->kind, ") has no ",
+        fail_at(*t.get("strategy"), join_key(p, "strategy"),
+                cat("strategy '", f.strategy, "' (", named->kind, ") has no ",
                     app ? "app servers" : "consumers", "; ",
                     app ? "app_server_crash" : "consumer_crash", " needs ", needed));
       }

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/backends/bloom_bits.h"
 #include "engine/backends/real/backend_error.h"
 #include "engine/backends/real/redis_connection.h"
 #include "engine/backends/real/redis_scripts.h"

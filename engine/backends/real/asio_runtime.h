@@ -49,8 +49,6 @@ class AsioRuntime final : public Runtime {
   T block_on(Task<T> task, Duration limit);
 
   boost::asio::io_context& io() { return io_; }
-  // Resumes that were late by more than a millisecond (the loop could not keep up).
-  std::uint64_t late_resumes() const { return late_resumes_; }
 
  private:
   void arm(Time at);
@@ -61,7 +59,6 @@ class AsioRuntime final : public Runtime {
   Scheduler timers_;  // only its heap: ordered by (time, seq)
   std::chrono::steady_clock::time_point epoch_;
   std::optional<Time> armed_for_;
-  std::uint64_t late_resumes_ = 0;
 };
 
 namespace detail {

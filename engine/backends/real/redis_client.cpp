@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/container/inlined_vector.h"
+#include "engine/backends/bloom_bits.h"
 #include "engine/backends/real/backend_error.h"
 #include "engine/backends/real/redis_connection.h"
 #include "engine/backends/real/redis_scripts.h"

@@ -1,7 +1,5 @@
 #include "engine/backends/real/redis_scripts.h"
 
-#include "engine/core/random_stream.h"
-
 namespace likesim::real {
 
 std::string_view redis_script_source(RedisScript script) {
@@ -32,19 +30,6 @@ std::string_view redis_script_source(RedisScript script) {
              "return 1\n";
   }
   return {};
-}
-
-std::array<std::uint32_t, kBloomHashes> bloom_bits(PostId post, UserId item) {
-  const std::uint64_t h = mix64(pack_like(post, item));
-  const std::uint64_t h1 = h & 0xffffffffu;
-  const std::uint64_t h2 = (h >> 32) | 1;
-  const std::uint64_t mask = (std::uint64_t{1} << kBloomBitsLog2) - 1;
-  std::array<std::uint32_t, kBloomHashes> bits{};
-  for (int i = 0; i < kBloomHashes; ++i) {
-    bits[static_cast<std::size_t>(i)] =
-        static_cast<std::uint32_t>((h1 + static_cast<std::uint64_t>(i) * h2) & mask);
-  }
-  return bits;
 }
 
 }  // namespace likesim::real

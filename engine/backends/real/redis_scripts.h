@@ -3,17 +3,13 @@
 // like/unlike must add to the set and move the counter atomically (a crash between the two
 // would lose or double a like), and plain Redis has no Bloom filter (the RedisBloom module is
 // not assumed), so BF.ADD / BF.EXISTS are SETBIT / GETBIT over the same bit positions the
-// simulator uses (bloom_bits), which the client computes and passes as ARGV.
+// simulator uses (engine/backends/bloom_bits.h), which the client computes and passes as ARGV.
 //
 //   std::string_view lua = redis_script_source(RedisScript::like);   // for SCRIPT LOAD
-//   std::array<std::uint32_t, kBloomHashes> bits = bloom_bits(post, user);
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string_view>
-
-#include "engine/model/ids.h"
 
 namespace likesim::real {
 
@@ -26,14 +22,5 @@ enum class RedisScript : std::uint8_t {
 constexpr int kRedisScriptCount = 4;
 
 std::string_view redis_script_source(RedisScript script);
-
-// The simulator's Bloom geometry (sim::RedisNode::bloom_test_and_set): 2^24 bits per post,
-// 7 hashes.
-constexpr int kBloomBitsLog2 = 24;
-constexpr int kBloomHashes = 7;
-
-// The bit positions of (post, item): Kirsch–Mitzenmacher double hashing over
-// mix64(pack_like(post, item)), bit i = (h1 + i * h2) mod 2^24, as the simulator computes them.
-std::array<std::uint32_t, kBloomHashes> bloom_bits(PostId post, UserId item);
 
 }  // namespace likesim::real

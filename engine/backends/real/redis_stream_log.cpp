@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "engine/backends/real/backend_error.h"
-#include "engine/core/random_stream.h"
 
 namespace likesim::real {
 namespace {
@@ -150,7 +149,7 @@ Task<void> RedisStreamLog::Impl::run(LogCall* call) {
 }
 
 Task<LogReply> RedisStreamLog::Impl::append(LogEvent event) {
-  const auto p = static_cast<std::uint32_t>(mix64(event.post) % parts.size());
+  const std::uint32_t p = log_partition(event.post, static_cast<std::uint32_t>(parts.size()));
   Partition& part = parts[p];
   std::vector<std::string> argv = {"XADD",
                                    part.key,

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "engine/core/random_stream.h"
-
 namespace likesim::sim {
 namespace {
 
@@ -30,7 +28,8 @@ void KafkaLog::submit(LogCall* call) {
   const Duration rtt = from_micros(costs_.rtt_us);
   switch (call->verb) {
     case LogVerb::append: {
-      const auto p = static_cast<std::uint32_t>(mix64(call->event.post) % parts_.size());
+      const std::uint32_t p =
+          log_partition(call->event.post, static_cast<std::uint32_t>(parts_.size()));
       Partition& part = parts_[p];
       part.batch.push_back(call);
       if (part.batch.size() == 1) {

@@ -2,13 +2,10 @@
 
 #include <algorithm>
 
+#include "engine/backends/bloom_bits.h"
+
 namespace likesim::sim {
 namespace {
-
-// Bloom filter geometry per post: 2^24 bits (2 MiB if every word were set) and 7 hashes give
-// < 1 % false positives up to ~1.7 M members, the size of a celebrity post's likers.
-constexpr int kBloomBitsLog2 = 24;
-constexpr int kBloomHashes = 7;
 
 bool is_write(KvVerb v) {
   switch (v) {
@@ -27,14 +24,8 @@ RedisNode::RedisNode(const RedisCosts& costs, RandomStream rng)
     : costs_(&costs), rng_(std::move(rng)) {}
 
 bool RedisNode::bloom_test_and_set(PostId post, UserId item, bool set) {
-  // Kirsch–Mitzenmacher double hashing: h1 + i*h2.
-  const std::uint64_t h = mix64(pack_like(post, item));
-  const std::uint64_t h1 = h & 0xffffffffu;
-  const std::uint64_t h2 = (h >> 32) | 1;
-  const std::uint64_t mask = (std::uint64_t{1} << kBloomBitsLog2) - 1;
   bool all_set = true;
-  for (int i = 0; i < kBloomHashes; ++i) {
-    const std::uint64_t bit = (h1 + static_cast<std::uint64_t>(i) * h2) & mask;
+  for (const std::uint32_t bit : bloom_bits(post, item)) {
     const std::uint64_t word_key = (static_cast<std::uint64_t>(post) << 32) | (bit >> 6);
     const std::uint64_t b = std::uint64_t{1} << (bit & 63);
     if (set) {
