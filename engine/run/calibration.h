@@ -5,10 +5,10 @@
 // like script and the Bloom script (EVALSHA); the request overhead from the rate at which one
 // key saturates under likesim's own client (open loop, median of three knees,
 // engine/run/saturation.h), so the simulated node saturates where the real one does; the
-// network round trip from sequential GETs. PostgreSQL: the round trip (SELECT 1), a read statement, an insert with
-// synchronous_commit off and on (the difference is the WAL flush), COUNT(*) over 0 and
-// 100,000 rows (per-row cost), and the hot-row throughput under 16 connections (the lock
-// hold time, reported). The output is a TOML cost file that `likesim run --costs` loads.
+// network round trip from sequential GETs. PostgreSQL: the round trip (SELECT 1), a read statement,
+// an insert with synchronous_commit off and on (the difference is the WAL flush), COUNT(*) over 0
+// and 100,000 rows (per-row cost), and the hot-row throughput under 16 connections (the lock hold
+// time, reported). The output is a TOML cost file that `likesim run --costs` loads.
 //
 //   std::string toml = calibrate(servers, [](const std::string& s) { std::cerr << s; });
 #pragma once
