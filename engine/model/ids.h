@@ -13,5 +13,7 @@ using RequestId = std::uint64_t;
 constexpr std::uint64_t pack_like(PostId post, UserId user) {
   return (static_cast<std::uint64_t>(post) << 32) | user;
 }
+constexpr PostId unpack_like_post(std::uint64_t like) { return static_cast<PostId>(like >> 32); }
+constexpr UserId unpack_like_user(std::uint64_t like) { return static_cast<UserId>(like); }
 
 }  // namespace likesim

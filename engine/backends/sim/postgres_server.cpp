@@ -295,4 +295,12 @@ std::int64_t PostgresServer::peek_like_rows(PostId post) const {
   return it == like_rows_.end() ? 0 : it->second;
 }
 
+void PostgresServer::for_each_counter(absl::FunctionRef<void(PostId, std::int64_t)> f) const {
+  for (const auto& [post, n] : counters_) f(post, n);
+}
+
+void PostgresServer::for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const {
+  for (const std::uint64_t like : likes_) f(unpack_like_post(like), unpack_like_user(like));
+}
+
 }  // namespace likesim::sim

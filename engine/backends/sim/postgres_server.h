@@ -24,6 +24,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/functional/function_ref.h"
 #include "engine/backends/db.h"
 #include "engine/backends/sim/cost_model.h"
 #include "engine/backends/sim/row_lock_table.h"
@@ -62,6 +63,10 @@ class PostgresServer final : public DbExecutor {
   std::int64_t peek_counter(PostId post) const;
   std::int64_t peek_like_rows(PostId post) const;
   bool peek_like(PostId post, UserId user) const { return likes_.contains(pack_like(post, user)); }
+  // Every like_counts row and every likes row, in no particular order: the final check reads
+  // the server's own state through these, never through a strategy.
+  void for_each_counter(absl::FunctionRef<void(PostId, std::int64_t)> f) const;
+  void for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const;
 
  private:
   // Claims the earliest-free server of `pool` from `ready` for `cost`; returns the end.

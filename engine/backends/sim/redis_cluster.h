@@ -44,6 +44,8 @@ class RedisCluster final : public KvExecutor {
   std::size_t queue_now(int node) { return nodes_[node].queue_at(sched_->now()); }
   // The integer value of a key now (0 if missing), without cost: for tests and checks.
   std::int64_t peek_value(KeyId key) const { return nodes_[node_of(key)].peek_value(key); }
+  // Every integer key and set member on every node (see RedisNode): for the final check.
+  const RedisNode& node(int i) const { return nodes_[static_cast<std::size_t>(i)]; }
 
  private:
   Scheduler* sched_;

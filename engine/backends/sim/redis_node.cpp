@@ -129,4 +129,14 @@ std::int64_t RedisNode::peek_value(const KeyId& key) const {
   return it == values_.end() ? 0 : it->second;
 }
 
+void RedisNode::for_each_value(absl::FunctionRef<void(const KeyId&, std::int64_t)> f) const {
+  for (const auto& [key, v] : values_) f(key, v);
+}
+
+void RedisNode::for_each_set_member(absl::FunctionRef<void(const KeyId&, UserId)> f) const {
+  for (const auto& [key, members] : sets_) {
+    for (const UserId u : members) f(key, u);
+  }
+}
+
 }  // namespace likesim::sim

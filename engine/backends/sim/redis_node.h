@@ -11,6 +11,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "engine/backends/kv.h"
 #include "engine/backends/sim/cost_model.h"
 #include "engine/core/random_stream.h"
@@ -39,6 +40,10 @@ class RedisNode {
   const RedisNodeStats& stats() const { return stats_; }
   RedisNodeStats& stats() { return stats_; }
   std::int64_t peek_value(const KeyId& key) const;
+  // Every integer key and every set member the node holds, in no particular order: the final
+  // check reads the node's own state through these, never through a strategy.
+  void for_each_value(absl::FunctionRef<void(const KeyId&, std::int64_t)> f) const;
+  void for_each_set_member(absl::FunctionRef<void(const KeyId&, UserId)> f) const;
 
  private:
   // Runs one command against the data; returns its cost in µs.
