@@ -23,6 +23,7 @@ std::uint32_t PostgresServer::new_txn(DbCall* call) {
   t.commits = false;
   t.aborted = false;
   t.value = 0;
+  t.waits_in = WaitsIn::nothing;
   return id;
 }
 

@@ -101,8 +101,14 @@ void PostgresServer::start_statement(std::uint32_t id) {
       // for its end to know whether the key is taken; a DELETE waits only for a row it can
       // see (committed, being deleted): a row inserted by an open transaction is invisible.
       if (inserts_like(s.verb) || tables_.like(s.post, s.user)) {
+        if (deadlocks(id, like_locks_.holder(key))) {
+          fail(id);
+          return;
+        }
         std::size_t ahead = 0;
         like_locks_.acquire(key, id, ahead);
+        t.waits_in = WaitsIn::like_locks;
+        t.waits_for = key;
         return;  // like_granted() continues
       }
     }
@@ -133,7 +139,8 @@ void PostgresServer::decide_like_write(std::uint32_t id) {
 // The transaction waited for the like row and holds it now: the other transaction's outcome
 // is committed (or rolled back), so it decides again.
 void PostgresServer::like_granted(std::uint32_t id) {
-  const Txn& t = txns_[id];
+  Txn& t = txns_[id];
+  t.waits_in = WaitsIn::nothing;
   const DbStatement& s = t.call->statements[t.stmt];
   const std::uint64_t key = pack_like(s.post, s.user);
   decide_like_write(id);
@@ -180,6 +187,11 @@ void PostgresServer::ask_row_lock(std::uint32_t id, bool on_cpu) {
   Txn& t = txns_[id];
   const DbStatement& s = t.call->statements[t.stmt];
   const std::uint64_t row = row_of(s);
+  if (deadlocks(id, row_locks_.holder(row))) {
+    if (on_cpu) yield_cpu();
+    fail(id);
+    return;
+  }
   std::size_t ahead = 0;
   const bool granted = row_locks_.acquire(row, id, ahead);
   stats_.max_lock_queue = row_locks_.max_queue();
@@ -188,6 +200,8 @@ void PostgresServer::ask_row_lock(std::uint32_t id, bool on_cpu) {
   if (ahead > 0) t.locked += draw(handoff_us_ * static_cast<double>(ahead));
   t.lock_asked_ns = sched_->now().count();
   if (!granted) {
+    t.waits_in = WaitsIn::row_locks;
+    t.waits_for = row;
     if (on_cpu) yield_cpu();
     return;  // row_granted() continues
   }
@@ -203,6 +217,7 @@ void PostgresServer::ask_row_lock(std::uint32_t id, bool on_cpu) {
 
 void PostgresServer::row_granted(std::uint32_t id) {
   Txn& t = txns_[id];
+  t.waits_in = WaitsIn::nothing;
   t.rows_held.push_back(row_of(t.call->statements[t.stmt]));
   stats_.lock_wait.record(sched_->now() - Time(t.lock_asked_ns));
   apply_locked_write(id);
@@ -303,6 +318,30 @@ void PostgresServer::statement_done(std::uint32_t id) {
     return;
   }
   yield_cpu();
+  finish(id);
+}
+
+// Would `id` waiting for a row held by `holder` close a cycle of waits? Follows who waits for
+// whom from the holder on.
+bool PostgresServer::deadlocks(std::uint32_t id, std::uint32_t holder) const {
+  for (std::size_t steps = 0; holder != kNone && steps <= txns_.size(); ++steps) {
+    if (holder == id) return true;
+    const Txn& h = txns_[holder];
+    if (h.waits_in == WaitsIn::nothing) return false;
+    holder = (h.waits_in == WaitsIn::row_locks ? row_locks_ : like_locks_).holder(h.waits_for);
+  }
+  return false;
+}
+
+// PostgreSQL's deadlock detector ends one transaction of a cycle with an error; here the one
+// whose request closes the cycle, at once (PostgreSQL looks after deadlock_timeout, 1 s by
+// default). No shipped strategy takes rows in conflicting orders (async_log and the write
+// buffer sort their posts): this is a safety net, so that a new one fails loudly instead of
+// hanging its calls forever. The transaction holds no CPU and waits in no queue here.
+void PostgresServer::fail(std::uint32_t id) {
+  Txn& t = txns_[id];
+  for (std::uint32_t i = 0; i < t.call->n; ++i) t.call->replies[i] = {0, ReplyStatus::error};
+  t.aborted = true;
   finish(id);
 }
 

@@ -81,6 +81,7 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   static constexpr std::uint32_t kNone = RowLockTable::kNone;
   // What a transaction's current CPU slice is.
   enum class Slice : std::uint8_t { statement, before_lock, locked, commit };
+  enum class WaitsIn : std::uint8_t { nothing, row_locks, like_locks };
   // One call on the server, in a slot reused by later calls (no allocation per call once the
   // slots and their vectors have grown).
   struct Txn {
@@ -95,6 +96,8 @@ class PostgresServer final : public DbExecutor, private EventHandler {
     Duration cost{0};        // the current statement's CPU, drawn when it starts
     Duration locked{0};      // its part under the row lock, with the contention
     std::int64_t lock_asked_ns = 0;
+    WaitsIn waits_in = WaitsIn::nothing;  // the lock table it waits in, for waits_for
+    std::uint64_t waits_for = 0;
     std::vector<PgWrite> writes;            // applied at commit, dropped on rollback
     std::vector<std::uint64_t> rows_held;   // counter / offset rows (row_locks_)
     std::vector<std::uint64_t> likes_held;  // like rows (like_locks_)
@@ -122,6 +125,8 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   Duration slice_length(std::uint32_t id);
   void slice_done(std::uint32_t id);
   void statement_done(std::uint32_t id);
+  bool deadlocks(std::uint32_t id, std::uint32_t holder) const;
+  void fail(std::uint32_t id);
   void finish(std::uint32_t id);
 
   // Resources (postgres_resources.cpp): the pool, the CPUs, the WAL.

@@ -310,5 +310,34 @@ TEST(PostgresEvents, SynchronousCommitOffDoesNotWaitForTheWal) {
   EXPECT_EQ(pg.stats().cpu_busy_ns, 35'000);
 }
 
+Task<void> two_rows(Runtime& rt, Db db, PostId first, PostId second, ReplyStatus& st, Time& done) {
+  DbBatch tx;
+  tx.add(DbStatement::counter_add(first, 1));
+  tx.add(DbStatement::counter_add(second, 1));
+  st = co_await db.transaction(tx);
+  done = rt.now();
+}
+
+// Two transactions take rows 1 and 2 in opposite orders. Both arrive at 10 and lock their
+// first row (10..20, one CPU each). At 20 T1 asks for row 2 and waits for T2; T2 then asks
+// for row 1, held by T1 who waits for T2: a cycle. T2 ends with an error (answered at 30) and
+// rolls back, T1 gets row 2: 20..30, commit ..35, flush 35..135, answered at 145.
+TEST(PostgresEvents, ADeadlockEndsTheTransactionThatClosesTheCycleWithAnError) {
+  Scheduler s;
+  SimRuntime rt(s);
+  sim::PostgresServer pg(s, costs(), 1);
+  ReplyStatus st1 = ReplyStatus::timeout, st2 = ReplyStatus::timeout;
+  Time t1{}, t2{};
+  rt.spawn(two_rows(rt, Db(pg), 1, 2, st1, t1));
+  rt.spawn(two_rows(rt, Db(pg), 2, 1, st2, t2));
+  s.run();
+  EXPECT_EQ(st1, ReplyStatus::ok);
+  EXPECT_EQ(t1, 145us);
+  EXPECT_EQ(st2, ReplyStatus::error);
+  EXPECT_EQ(t2, 30us);
+  EXPECT_EQ(pg.peek_counter(1), 1);
+  EXPECT_EQ(pg.peek_counter(2), 1);
+}
+
 }  // namespace
 }  // namespace likesim
