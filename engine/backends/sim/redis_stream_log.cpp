@@ -42,7 +42,9 @@ std::uint32_t RedisStreamLog::owned_partitions(std::uint32_t consumer) const {
   return consumer < p ? (p - consumer + c - 1) / c : 0;
 }
 
-void RedisStreamLog::submit(LogCall* call) { rt_->spawn(run(call)); }
+// Inline until the first command is sent (the caller is suspended already); the reply always
+// reaches the waiter through the runtime, never from inside submit().
+void RedisStreamLog::submit(LogCall* call) { rt_->start_now(run(call)); }
 
 Task<void> RedisStreamLog::run(LogCall* call) {
   if (call->verb == LogVerb::append) {
