@@ -1,6 +1,7 @@
 // SimWorld: one simulated deployment — scheduler, runtime, Redis cluster, PostgreSQL, a log
-// (Kafka, or Redis Streams on the Redis nodes: costs.log) — built from a scenario's cost model. Each strategy of a run gets its own world, so strategies
-// never share load and can run side by side on different threads.
+// (Kafka, or Redis Streams on the Redis nodes: costs.log) — built from a scenario's cost model.
+// Each strategy of a run gets its own world, so strategies never share load and can run side by
+// side on different threads.
 //
 //   SimWorld world(scenario.costs, seed, /*log_consumers=*/4);
 //   auto strategy = make_strategy(config, world.context(seed));

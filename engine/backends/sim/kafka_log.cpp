@@ -61,8 +61,7 @@ void KafkaLog::submit(LogCall* call) {
       trim(part);
       ++stats_.commits;
       call->reply = LogReply{};
-      sched_->schedule_resume(on_broker(now + half_rtt, costs_.commit_us) + half_rtt,
-                              call->waiter);
+      sched_->schedule_resume(on_broker(now + half_rtt, costs_.commit_us) + half_rtt, call->waiter);
       return;
     }
     case LogVerb::rewind: {

@@ -55,8 +55,8 @@ void RedisCluster::serve_part(int node, const Served& s, Time& done, std::uint32
 void RedisCluster::submit(KvCall* call) {
   const Time now = sched_->now();
   const Time arrival = now + from_micros(costs_.rtt_us / 2);
-  const std::uint32_t ticket = free_tickets_.empty() ? static_cast<std::uint32_t>(pending_.size())
-                                                     : free_tickets_.back();
+  const std::uint32_t ticket =
+      free_tickets_.empty() ? static_cast<std::uint32_t>(pending_.size()) : free_tickets_.back();
   Time done = arrival;
   std::uint32_t pending = 0;
   const bool as_mget = call->kind == KvCallKind::mget;
@@ -99,8 +99,8 @@ void RedisCluster::submit(KvCall* call) {
 void RedisCluster::submit_work(RedisWorkCall* call) {
   const Time now = sched_->now();
   const Time arrival = now + from_micros(costs_.rtt_us / 2);
-  const std::uint32_t ticket = free_tickets_.empty() ? static_cast<std::uint32_t>(pending_.size())
-                                                     : free_tickets_.back();
+  const std::uint32_t ticket =
+      free_tickets_.empty() ? static_cast<std::uint32_t>(pending_.size()) : free_tickets_.back();
   Time done = arrival;
   std::uint32_t pending = 0;
   const int node = std::clamp(call->node, 0, nodes() - 1);

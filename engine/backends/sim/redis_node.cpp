@@ -88,8 +88,8 @@ Duration RedisNode::draw(double mean_us) {
   return from_micros(us);
 }
 
-Served RedisNode::serve(Time arrival, const KvCommand* commands, KvReply* replies,
-                        const int* which, std::size_t n, bool as_mget, std::uint32_t ticket,
+Served RedisNode::serve(Time arrival, const KvCommand* commands, KvReply* replies, const int* which,
+                        std::size_t n, bool as_mget, std::uint32_t ticket,
                         std::vector<ClosedRequest>& closed) {
   double us = costs_->request_us;
   if (as_mget) us += costs_->mget_base_us;

@@ -99,7 +99,8 @@ std::uint32_t RedisStreamLog::xautoclaim(Partition& part, std::uint32_t partitio
   // cursor (min-idle 0: all qualify); the next cursor is the pending entry after them, or 0-0.
   auto it = part.pel.lower_bound(part.reclaim_cursor);
   std::uint32_t n = 0;
-  for (; it != part.pel.end() && n < count; ++it) out[n++] = LogRecord{it->second, partition, it->first};
+  for (; it != part.pel.end() && n < count; ++it)
+    out[n++] = LogRecord{it->second, partition, it->first};
   part.reclaim_cursor = it == part.pel.end() ? 0 : it->first;
   return n;
 }

@@ -13,10 +13,10 @@
 //             its partitions' pending entries with XAUTOCLAIM, then reads new ones, so the
 //             entries delivered and not acknowledged are delivered again, exactly those.
 // Costs: request_us + xadd_us; request_us + xread_base_us + entries * xread_entry_us
-// (XREADGROUP and XAUTOCLAIM; xread_empty_us when nothing came); request_us + xack_base_us + ids * xack_id_us. A command
-// modifies data (so an `appendfsync always` iteration fsyncs) when it adds, delivers, claims
-// or acknowledges something. partitions, max_poll_records and poll_timeout_ms come from
-// [backends.kafka], as in real mode.
+// (XREADGROUP and XAUTOCLAIM; xread_empty_us when nothing came); request_us + xack_base_us + ids *
+// xack_id_us. A command modifies data (so an `appendfsync always` iteration fsyncs) when it adds,
+// delivers, claims or acknowledges something. partitions, max_poll_records and poll_timeout_ms come
+// from [backends.kafka], as in real mode.
 //
 //   sim::RedisStreamLog streams(runtime, redis_cluster, costs.kafka, /*consumers=*/4);
 //   Log log(streams);

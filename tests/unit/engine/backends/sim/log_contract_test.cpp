@@ -179,8 +179,8 @@ TEST_P(LogContract, ARewindRedeliversExactlyTheDeliveredUncommittedRecords) {
   EXPECT_EQ(w.redelivered(), 4u);
 }
 
-Task<void> poll_once(Runtime& rt, Log log, std::uint32_t consumer, std::uint32_t max,
-                     LogReply& out, std::int64_t& took_ns) {
+Task<void> poll_once(Runtime& rt, Log log, std::uint32_t consumer, std::uint32_t max, LogReply& out,
+                     std::int64_t& took_ns) {
   std::array<LogRecord, 64> recs{};
   const Time start = rt.now();
   const LogReply r = co_await log.poll(consumer, std::span<LogRecord>(recs.data(), max));

@@ -47,7 +47,8 @@ sim::KafkaCosts log_costs(int partitions) {
 struct World {
   World(int nodes, int partitions, int consumers,
         sim::RedisCosts::Appendfsync fsync = sim::RedisCosts::Appendfsync::everysec)
-      : rt(s), redis(s, with(redis_costs(nodes), fsync), 1),
+      : rt(s),
+        redis(s, with(redis_costs(nodes), fsync), 1),
         streams(rt, redis, log_costs(partitions), consumers) {}
   static sim::RedisCosts with(sim::RedisCosts c, sim::RedisCosts::Appendfsync f) {
     c.appendfsync = f;
