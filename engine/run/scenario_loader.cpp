@@ -381,6 +381,12 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*r, p, "script_us", x.script_us, kNonNegative);
     number(*r, p, "bloom_us", x.bloom_us, kNonNegative);
     number(*r, p, "fsync_always_us", x.fsync_always_us, kNonNegative);
+    number(*r, p, "xadd_us", x.xadd_us, kNonNegative);
+    number(*r, p, "xread_base_us", x.xread_base_us, kNonNegative);
+    number(*r, p, "xread_entry_us", x.xread_entry_us, kNonNegative);
+    number(*r, p, "xread_empty_us", x.xread_empty_us, kNonNegative);
+    number(*r, p, "xack_base_us", x.xack_base_us, kNonNegative);
+    number(*r, p, "xack_id_us", x.xack_id_us, kNonNegative);
     enumeration(*r, p, "appendfsync", {"no", "everysec", "always", "off"}, x.appendfsync);
     number(*r, p, "timeout_ms", x.timeout_ms, kPositive);
     enumeration(*r, p, "distribution", {"deterministic", "exponential"}, x.distribution);
@@ -415,6 +421,9 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*k, p, "poll_timeout_ms", x.poll_timeout_ms, kNonNegative);
     number(*k, p, "fetch_us", x.fetch_us, kNonNegative);
     number(*k, p, "commit_us", x.commit_us, kNonNegative);
+  }
+  if (const toml::table* l = take_table(t, "backends", "log")) {
+    enumeration(*l, "backends.log", "kind", {"kafka", "redis_streams"}, c.log);
   }
 }
 
