@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "engine/run/scenario_loader.h"
+#include "engine/scenario/scenario_loader.h"
 #include "engine/run/simulated_run.h"
 
 #ifndef LIKESIM_SOURCE_DIR

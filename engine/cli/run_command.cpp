@@ -15,7 +15,7 @@
 #include "engine/metrics/report_json.h"
 #include "engine/metrics/report_table.h"
 #include "engine/run/real_run.h"
-#include "engine/run/scenario_loader.h"
+#include "engine/scenario/scenario_loader.h"
 #include "engine/run/simulated_run.h"
 
 namespace po = boost::program_options;

@@ -22,7 +22,7 @@
 #include "engine/backends/real/postgres_client.h"
 #include "engine/backends/real/redis_client.h"
 #include "engine/backends/real/redis_stream_log.h"
-#include "engine/run/scenario.h"
+#include "engine/scenario/scenario.h"
 #include "engine/run/world.h"
 
 namespace likesim {

@@ -9,7 +9,7 @@
 #include <fstream>
 #include <iostream>
 
-#include "engine/run/scenario_loader.h"
+#include "engine/scenario/scenario_loader.h"
 #include "engine/run/simulated_run.h"
 #include "tests/unit/engine/cli/cli_test_support.h"
 

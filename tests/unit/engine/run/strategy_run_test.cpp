@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/run/scenario_loader.h"
+#include "engine/scenario/scenario_loader.h"
 #include "engine/run/simulated_run.h"
 #include "workloads/workload.h"
 
