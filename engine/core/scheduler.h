@@ -14,6 +14,8 @@
 #include <cassert>
 #include <coroutine>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "engine/core/sim_time.h"
@@ -29,8 +31,20 @@ class EventHandler {
   ~EventHandler() = default;
 };
 
+// Thrown by Scheduler::run_one when the clock has stopped: a component keeps scheduling events
+// at one instant (a zero-length timeout or period) and the run would never end.
+class NoProgressError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Scheduler {
  public:
+  // Events that may run at one instant before the watchdog stops the run. A busy simulated
+  // instant holds a few thousand (every request due then, every reply); ten million at 40 M
+  // events/s is a quarter second of a clock that does not move.
+  static constexpr std::uint64_t kDefaultStallLimit = 10'000'000;
+
   Scheduler() { heap_.reserve(1024); }
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -50,8 +64,12 @@ class Scheduler {
     push(Event{at.count(), next_seq_++, target, arg});
   }
 
-  // Runs the earliest event. Returns false when nothing is pending.
+  // Runs the earliest event. Returns false when nothing is pending. Throws NoProgressError,
+  // naming what the last events ran, once more than stall_limit() events have run without the
+  // clock advancing.
   bool run_one();
+  void set_stall_limit(std::uint64_t events) { stall_limit_ = events; }
+  std::uint64_t stall_limit() const { return stall_limit_; }
   // Runs every event with time < t, then sets now() to t (if t is later).
   void run_until(Time t);
   // Runs until no event is pending.
@@ -78,6 +96,8 @@ class Scheduler {
     sift_up(heap_.size() - 1);
   }
   Event pop();
+  void dispatch(const Event& e);
+  [[noreturn, gnu::cold, gnu::noinline]] void no_progress(const Event& e);
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
 
@@ -85,6 +105,8 @@ class Scheduler {
   Time now_{0};
   std::uint64_t next_seq_ = 0;
   std::uint64_t processed_ = 0;
+  std::uint64_t same_instant_ = 0;  // events run since the clock last moved
+  std::uint64_t stall_limit_ = kDefaultStallLimit;
 };
 
 }  // namespace likesim
