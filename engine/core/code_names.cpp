@@ -36,7 +36,8 @@ std::string symbol_at(const char* path, std::uint64_t offset) {
   };
   Elf64_Ehdr eh;
   if (!in || !read_at(0, &eh, sizeof eh)) return {};
-  if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64) return {};
+  if (std::memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64)
+    return {};
   for (std::size_t i = 0; i < eh.e_shnum; ++i) {
     Elf64_Shdr symtab, strtab;
     if (!read_at(eh.e_shoff + i * sizeof symtab, &symtab, sizeof symtab)) return {};

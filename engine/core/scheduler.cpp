@@ -64,7 +64,8 @@ bool Scheduler::run_one() {
   // clock moves, and one well-predicted compare.
   same_instant_ = e.time == now_.count() ? same_instant_ + 1 : 0;
   now_ = Time(e.time);
-  if (same_instant_ >= stall_limit_) [[unlikely]] no_progress(e);
+  if (same_instant_ >= stall_limit_) [[unlikely]]
+    no_progress(e);
   ++processed_;
   dispatch(e);
   return true;
@@ -98,9 +99,8 @@ void Scheduler::no_progress(const Event& first) {
   };
   note(first);
   dispatch(first);
-  for (int i = 0; i < 256 && keys.size() < 4 && !heap_.empty() &&
-                  heap_.front().time == now_.count();
-       ++i) {
+  for (int i = 0;
+       i < 256 && keys.size() < 4 && !heap_.empty() && heap_.front().time == now_.count(); ++i) {
     Event e = pop();
     note(e);
     dispatch(e);
@@ -113,9 +113,10 @@ void Scheduler::no_progress(const Event& first) {
   for (const std::string& n : names) spinning += (spinning.empty() ? "" : ", ") + n;
   char at[48];
   std::snprintf(at, sizeof at, "%.9f", to_seconds(now_));
-  throw NoProgressError("no progress at t=" + std::string(at) + " s: " + spinning + " ran " +
-                        std::to_string(same_instant_) +
-                        " events without the simulated clock advancing (a zero or tiny timeout, period or delay?)");
+  throw NoProgressError(
+      "no progress at t=" + std::string(at) + " s: " + spinning + " ran " +
+      std::to_string(same_instant_) +
+      " events without the simulated clock advancing (a zero or tiny timeout, period or delay?)");
 }
 
 void Scheduler::run_until(Time t) {

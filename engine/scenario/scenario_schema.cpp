@@ -11,12 +11,12 @@ namespace {
 // where a zero duration would make a loop wake at one instant forever, the lower bound is
 // above zero (and >= 1 ns after conversion).
 constexpr double kDay = 86400;
-constexpr double kMaxRunS = 30 * kDay;         // 30 days of simulated time
-constexpr double kHourMs = 3'600'000;          // one hour in ms: the histograms' top (1 h)
-constexpr double kMaxCostUs = 10'000'000;      // 10 s for one operation: far past any server
-constexpr double kMaxRate = 1e9;               // requests per second
-constexpr double kMaxCount = 1e15;             // counts of likes in an SLO
-constexpr double kMaxU32 = 4'294'967'295.0;    // post and user ids are uint32
+constexpr double kMaxRunS = 30 * kDay;       // 30 days of simulated time
+constexpr double kHourMs = 3'600'000;        // one hour in ms: the histograms' top (1 h)
+constexpr double kMaxCostUs = 10'000'000;    // 10 s for one operation: far past any server
+constexpr double kMaxRate = 1e9;             // requests per second
+constexpr double kMaxCount = 1e15;           // counts of likes in an SLO
+constexpr double kMaxU32 = 4'294'967'295.0;  // post and user ids are uint32
 constexpr double kMaxI64 = 9'223'372'036'854'775'807.0;  // rounds up to 2^63; see ValueReader
 
 constexpr NumericRange real(double lo, double hi) { return {lo, hi, false, false, false}; }

@@ -34,8 +34,8 @@ Scenario ScenarioReader::read() {
     const toml::node* n = r.get("interval_ms");
     if (!n) n = r.get("duration_s");
     fail_at(*n, n == r.get("interval_ms") ? "interval_ms" : "duration_s",
-            cat("duration_s = ", format_number(s.duration_s), " at interval_ms = ",
-                format_number(s.interval_ms), " makes ",
+            cat("duration_s = ", format_number(s.duration_s),
+                " at interval_ms = ", format_number(s.interval_ms), " makes ",
                 format_number(std::ceil(s.duration_s * 1000 / s.interval_ms)),
                 " time-series intervals; at most ", format_number(kMaxIntervals),
                 " (raise interval_ms)"));

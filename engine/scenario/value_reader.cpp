@@ -33,7 +33,9 @@ void ValueReader::fail_at(const toml::node& n, std::string_view key, std::string
   throw LoadError{cat(where(n), ": ", key, ": ", what)};
 }
 
-void ValueReader::fail_file(std::string_view what) const { throw LoadError{cat(file_, ": ", what)}; }
+void ValueReader::fail_file(std::string_view what) const {
+  throw LoadError{cat(file_, ": ", what)};
+}
 
 const toml::node* ValueReader::take(const toml::table& t, std::string_view key) {
   const toml::node* n = t.get(key);
@@ -75,9 +77,8 @@ void ValueReader::number(const toml::table& t, std::string_view prefix, std::str
   read_number(t, prefix, key, out, section, std::numeric_limits<double>::infinity());
 }
 
-void ValueReader::number_below(const toml::table& t, std::string_view prefix,
-                               std::string_view key, double& out, std::string_view section,
-                               double below) {
+void ValueReader::number_below(const toml::table& t, std::string_view prefix, std::string_view key,
+                               double& out, std::string_view section, double below) {
   read_number(t, prefix, key, out, section, below);
 }
 

@@ -102,8 +102,8 @@ class ValueReader {
  private:
   bool read_integer(const toml::table& t, std::string_view prefix, std::string_view key,
                     std::string_view section, std::int64_t& out);
-  void read_number(const toml::table& t, std::string_view prefix, std::string_view key,
-                   double& out, std::string_view section, double below);
+  void read_number(const toml::table& t, std::string_view prefix, std::string_view key, double& out,
+                   std::string_view section, double below);
   std::uint64_t order_of(const toml::node& n) const {
     if (overrides_.contains(&n)) return std::numeric_limits<std::uint64_t>::max();
     return n.source().begin.line;

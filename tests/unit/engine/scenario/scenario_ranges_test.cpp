@@ -8,10 +8,9 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
-
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -142,8 +141,9 @@ TEST(ScenarioRanges, EveryCostKeyRefusesThemInACostFile) {
   for (const NumericKey& k : numeric_keys()) {
     if (std::string(k.section).rfind("backends.", 0) != 0) continue;
     for (const std::string& value : bad_values(k.range)) {
-      const std::string costs = write_file(
-          "costs.toml", "[" + std::string(k.section) + "]\n" + std::string(k.key) + " = " + value + "\n");
+      const std::string costs =
+          write_file("costs.toml", "[" + std::string(k.section) + "]\n" + std::string(k.key) +
+                                       " = " + value + "\n");
       const std::string message = load_error(path, {}, costs);
       EXPECT_EQ(message.rfind(costs + ":2: " + full_key(k) + ": ", 0), 0u) << message;
       EXPECT_EQ(message.find('\n'), std::string::npos) << message;
