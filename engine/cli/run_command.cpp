@@ -16,8 +16,8 @@
 #include "engine/metrics/report_json.h"
 #include "engine/metrics/report_table.h"
 #include "engine/run/real_run.h"
-#include "engine/scenario/scenario_loader.h"
 #include "engine/run/simulated_run.h"
+#include "engine/scenario/scenario_loader.h"
 
 namespace po = boost::program_options;
 

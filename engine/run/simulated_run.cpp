@@ -61,7 +61,8 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
   }
   for (std::size_t i = 0; i < n; ++i) {
     if (errors[i]) {
-      const std::string what = "strategy '" + scenario.strategies[i].name + "': " + describe(errors[i]);
+      const std::string what =
+          "strategy '" + scenario.strategies[i].name + "': " + describe(errors[i]);
       try {
         std::rethrow_exception(errors[i]);
       } catch (const NoProgressError&) {
