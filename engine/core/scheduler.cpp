@@ -48,32 +48,30 @@ Scheduler::Event Scheduler::pop() {
   return top;
 }
 
-// Inlined into run_one (the hot loop); no_progress calls it too.
-[[gnu::always_inline]] inline void Scheduler::dispatch(const Event& e) {
+bool Scheduler::run_one() {
+  if (heap_.empty()) return false;
+  Event e = pop();
+  now_ = Time(e.time);
+  ++processed_;
   if (e.arg == kResume) {
     std::coroutine_handle<>::from_address(e.target).resume();
   } else {
     static_cast<EventHandler*>(e.target)->on_event(e.arg);
   }
+  return true;
 }
 
-bool Scheduler::run_one() {
-  if (heap_.empty()) return false;
-  Event e = pop();
-  // The watchdog: a count of events at the current instant, reset (without a branch) when the
-  // clock moves, and one well-predicted compare.
-  same_instant_ = e.time == now_.count() ? same_instant_ + 1 : 0;
-  now_ = Time(e.time);
-  if (same_instant_ >= stall_limit_) [[unlikely]]
-    no_progress(e);
-  ++processed_;
-  dispatch(e);
-  return true;
+void Scheduler::set_stall_limit(std::uint64_t events) {
+  stall_limit_ = std::max<std::uint64_t>(events, 2);
+  watch_interval_ = 1;
+  while (watch_interval_ * 2 <= stall_limit_ / 2 && watch_interval_ < (1 << 16)) {
+    watch_interval_ *= 2;
+  }
 }
 
 // Names what is spinning: runs a few more events of the stuck instant (they would run anyway)
 // and names the distinct handlers and coroutines among them, in the order they ran.
-void Scheduler::no_progress(const Event& first) {
+void Scheduler::no_progress() {
   // What an event runs: a coroutine's resume function, or a handler's dynamic type. Names are
   // looked up once per distinct key (reading symbols is slow).
   struct Key {
@@ -97,13 +95,11 @@ void Scheduler::no_progress(const Event& first) {
     const Key k = key_of(e);
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
   };
-  note(first);
-  dispatch(first);
   for (int i = 0;
        i < 256 && keys.size() < 4 && !heap_.empty() && heap_.front().time == now_.count(); ++i) {
-    Event e = pop();
+    const Event e = heap_.front();
     note(e);
-    dispatch(e);
+    run_one();
   }
   std::vector<std::string> names;
   for (const Key& k : keys) {
@@ -111,21 +107,28 @@ void Scheduler::no_progress(const Event& first) {
   }
   std::string spinning;
   for (const std::string& n : names) spinning += (spinning.empty() ? "" : ", ") + n;
+  if (spinning.empty()) spinning = "(nothing left at that instant)";
   char at[48];
   std::snprintf(at, sizeof at, "%.9f", to_seconds(now_));
   throw NoProgressError(
       "no progress at t=" + std::string(at) + " s: " + spinning + " ran " +
-      std::to_string(same_instant_) +
+      std::to_string(stalled_) +
       " events without the simulated clock advancing (a zero or tiny timeout, period or delay?)");
 }
 
 void Scheduler::run_until(Time t) {
-  while (!heap_.empty() && heap_.front().time < t.count()) run_one();
+  const std::uint64_t mask = watch_interval_ - 1;
+  for (std::uint64_t n = 1; !heap_.empty() && heap_.front().time < t.count(); ++n) {
+    run_one();
+    if ((n & mask) == 0) watch_progress(watch_interval_);
+  }
   if (t > now_) now_ = t;
 }
 
 void Scheduler::run() {
-  while (run_one()) {
+  const std::uint64_t mask = watch_interval_ - 1;
+  for (std::uint64_t n = 1; run_one(); ++n) {
+    if ((n & mask) == 0) watch_progress(watch_interval_);
   }
 }
 

@@ -64,12 +64,26 @@ class Scheduler {
     push(Event{at.count(), next_seq_++, target, arg});
   }
 
-  // Runs the earliest event. Returns false when nothing is pending. Throws NoProgressError,
-  // naming what the last events ran, once more than stall_limit() events have run without the
-  // clock advancing.
+  // Runs the earliest event. Returns false when nothing is pending.
   bool run_one();
-  void set_stall_limit(std::uint64_t events) { stall_limit_ = events; }
+  // The no-progress watchdog. run() and run_until() call watch_progress every
+  // watch_interval() events; a driver with its own run_one loop (SimWorld) does the same. Once
+  // stall_limit() events have run without the clock advancing, it throws NoProgressError naming
+  // what the events at that instant run. Checking every few thousand events, not every event,
+  // keeps it off the hot path.
+  void set_stall_limit(std::uint64_t events);
   std::uint64_t stall_limit() const { return stall_limit_; }
+  std::uint64_t watch_interval() const { return watch_interval_; }
+  void watch_progress(std::uint64_t events_since_last_call) {
+    if (now_ != watched_time_) {
+      watched_time_ = now_;
+      stalled_ = 0;
+      return;
+    }
+    stalled_ += events_since_last_call;
+    if (stalled_ >= stall_limit_) [[unlikely]]
+      no_progress();
+  }
   // Runs every event with time < t, then sets now() to t (if t is later).
   void run_until(Time t);
   // Runs until no event is pending.
@@ -96,8 +110,7 @@ class Scheduler {
     sift_up(heap_.size() - 1);
   }
   Event pop();
-  void dispatch(const Event& e);
-  [[noreturn, gnu::cold, gnu::noinline]] void no_progress(const Event& e);
+  [[noreturn, gnu::cold, gnu::noinline]] void no_progress();
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
 
@@ -105,8 +118,10 @@ class Scheduler {
   Time now_{0};
   std::uint64_t next_seq_ = 0;
   std::uint64_t processed_ = 0;
-  std::uint64_t same_instant_ = 0;  // events run since the clock last moved
   std::uint64_t stall_limit_ = kDefaultStallLimit;
+  std::uint64_t watch_interval_ = 1 << 16;  // a power of two <= stall_limit_ / 2
+  Time watched_time_{0};                    // now() at the last watch_progress
+  std::uint64_t stalled_ = 0;               // events since the clock last moved (a lower bound)
 };
 
 }  // namespace likesim
