@@ -13,8 +13,11 @@ bool SimWorld::run_until(absl::FunctionRef<bool()> done, Time limit, StrategyPro
       break;
     }
     scheduler_.run_one();
-    if ((++tick & 0xffff) == 0 && progress) {
-      progress->simulated_ns.store(scheduler_.now().count(), std::memory_order_relaxed);
+    if ((++tick & 0xffff) == 0) {
+      scheduler_.watch_progress(0x10000);  // a clock that stopped ends the run with an error
+      if (progress) {
+        progress->simulated_ns.store(scheduler_.now().count(), std::memory_order_relaxed);
+      }
     }
   }
   if (progress) progress->simulated_ns.store(scheduler_.now().count(), std::memory_order_relaxed);

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "engine/run/scenario_loader.h"
+#include "engine/scenario/scenario_loader.h"
 #include "engine/run/sim_world.h"
 
 namespace likesim {
