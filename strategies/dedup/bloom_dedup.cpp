@@ -134,9 +134,9 @@ void BloomDedup::figures(std::vector<Strategy::Figure>& out) const {
   out.push_back({"bloom_false_positives", static_cast<double>(false_positives_)});
   const std::uint64_t negatives = false_positives_ + saved_;
   out.push_back({"bloom_false_positive_rate",
-                 negatives == 0 ? 0.0
-                                : static_cast<double>(false_positives_) /
-                                      static_cast<double>(negatives)});
+                 negatives == 0
+                     ? 0.0
+                     : static_cast<double>(false_positives_) / static_cast<double>(negatives)});
   rows_.figures(out);
 }
 

@@ -36,9 +36,9 @@ std::vector<HostCase> hosts() {
   async.dedup = DedupMethod::bloom;
   AsyncLogKnobs at_least_once = async;
   at_least_once.idempotent = false;
-  return {{"single_counter_db", single_db},     {"single_counter_redis", single_redis},
-          {"sharded_counter", sharded},         {"write_buffered", buffered},
-          {"async_log_idempotent", async},      {"async_log_at_least_once", at_least_once}};
+  return {{"single_counter_db", single_db}, {"single_counter_redis", single_redis},
+          {"sharded_counter", sharded},     {"write_buffered", buffered},
+          {"async_log_idempotent", async},  {"async_log_at_least_once", at_least_once}};
 }
 
 class BloomHost : public ::testing::TestWithParam<HostCase> {};
