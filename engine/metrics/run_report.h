@@ -33,6 +33,7 @@ struct OpFigures {
   std::uint64_t count = 0;            // answered in the measured window
   std::uint64_t errors = 0;           // answered `failed`
   std::uint64_t refused = 0;          // already_liked / not_liked
+  std::uint64_t wrong_answers = 0;    // contradicted the truth when given (whole run)
   LatencySummary latency_us;          // from the intended send time
   LatencySummary service_latency_us;  // from the actual send time
 };
@@ -50,11 +51,16 @@ struct DriftFigures {
   double staleness_p50_ms = 0, staleness_p99_ms = 0, staleness_max_ms = 0;
 };
 
+// The final check, from the backends' own state (report_schema.md says what each means and
+// where the state can or cannot tell a lost like from a double count).
 struct FinalFigures {
   std::uint64_t posts_checked = 0;
   std::int64_t stored_total = 0;  // Σ of the stored counts read by the final check
   std::uint64_t lost_likes = 0;
+  std::uint64_t lost_unlikes = 0;
   std::uint64_t double_counts = 0;
+  std::uint64_t posts_wrong = 0;    // posts with any of the three
+  std::uint64_t abs_error_sum = 0;  // Σ |stored - truth| beyond the failed writes' bounds
   std::uint64_t dedup_violations = 0;
   bool drain_completed = true;
 };
