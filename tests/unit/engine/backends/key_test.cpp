@@ -33,9 +33,12 @@ TEST(KeyId, RendersTheRedisKeyText) {
 // parse_key reads back exactly what render_key writes, and nothing else: the final check
 // parses a real server's SCAN output with it and must skip keys that are not a post's.
 TEST(KeyId, ParsesBackEveryKeyItRendersAndRejectsOthers) {
-  const KeyId keys[] = {KeyId::counter(42),         KeyId::shard_key(42, 3, false),
-                        KeyId::shard_key(7, 65535, true), KeyId::like_set(0),
-                        KeyId::like_set_shard(42, 5),     KeyId::bloom(4294967295u),
+  const KeyId keys[] = {KeyId::counter(42),
+                        KeyId::shard_key(42, 3, false),
+                        KeyId::shard_key(7, 65535, true),
+                        KeyId::like_set(0),
+                        KeyId::like_set_shard(42, 5),
+                        KeyId::bloom(4294967295u),
                         KeyId{9, 0, KeyKind::counter, false}};
   for (const KeyId& k : keys) {
     const std::optional<KeyId> back = parse_key(key_text(k));

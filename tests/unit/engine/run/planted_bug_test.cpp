@@ -18,15 +18,19 @@ Scenario tiny() {
   return s.ok() ? *s : Scenario{};
 }
 
+// Runs the planted strategy; `bug`, when set, gets a copy of it as it ended (the run owns and
+// destroys the original).
 template <class Bug>
-StrategyReport run_with(const Scenario& s, Bug** bug = nullptr) {
+StrategyReport run_with(const Scenario& s, Bug* bug = nullptr) {
   const StrategyConfig config = planted::redis_counter_config();
   SimWorld world(s.costs, 1, 1);
   const StrategyContext ctx = world.context(7);
   auto strategy = std::make_unique<Bug>(make_strategy(config, ctx), ctx);
-  if (bug) *bug = strategy.get();
+  Bug* planted = strategy.get();
   StrategyRun run(s, config, world, nullptr, std::move(strategy));
-  return run.run();
+  StrategyReport report = run.run();
+  if (bug) bug->copy_flags(*planted);
+  return report;
 }
 
 // The unbroken strategy, wrapped the same way, is clean: the checks make no false alarm.
@@ -56,9 +60,9 @@ TEST(PlantedBug, WrongAlreadyLikedAnswersAreWrongAnswers) {
 // other post (nobody liked it, so the oracle never saw it) was never checked: the old check
 // reported 1 lost and 0 double.
 TEST(PlantedBug, CountingOnTheWrongPostIsLostThereAndDoubleOnTheOther) {
-  planted::CountsOnTheWrongPost* bug = nullptr;
+  planted::CountsOnTheWrongPost bug(nullptr, StrategyContext{});
   const StrategyReport r = run_with(tiny(), &bug);
-  ASSERT_TRUE(bug->moved_);
+  ASSERT_TRUE(bug.moved_);
   EXPECT_EQ(r.final.lost_likes, 1u);
   EXPECT_EQ(r.final.double_counts, 1u);
   EXPECT_EQ(r.final.lost_unlikes, 0u);
@@ -69,9 +73,9 @@ TEST(PlantedBug, CountingOnTheWrongPostIsLostThereAndDoubleOnTheOther) {
 // (d) One like lost and another doubled on the same post. The old check compared one net
 // number per post: stored = truth, so it reported 0 lost and 0 double.
 TEST(PlantedBug, ALostLikeAndADoubleCountOnOnePostDoNotCancel) {
-  planted::LosesOneDoublesAnother* bug = nullptr;
+  planted::LosesOneDoublesAnother bug(nullptr, StrategyContext{});
   const StrategyReport r = run_with(tiny(), &bug);
-  ASSERT_TRUE(bug->done_);
+  ASSERT_TRUE(bug.done_);
   EXPECT_EQ(r.final.lost_likes, 1u);
   EXPECT_EQ(r.final.double_counts, 1u);
   EXPECT_EQ(r.final.posts_wrong, 1u);

@@ -35,6 +35,8 @@ class Forwarding : public Strategy {
   Task<void> drain() override { return inner_->drain(); }
   void stop() override { inner_->stop(); }
   void figures(std::vector<Figure>& out) const override { inner_->figures(out); }
+  // What the bug did, copied out of a run's strategy before the run destroys it.
+  void copy_flags(const Forwarding&) {}
 
  protected:
   std::unique_ptr<Strategy> inner_;
@@ -74,6 +76,10 @@ class CountsOnTheWrongPost final : public Forwarding {
     }
     co_return v;
   }
+  void copy_flags(const CountsOnTheWrongPost& o) {
+    moved_ = o.moved_;
+    victim_ = o.victim_;
+  }
   bool moved_ = false;
   PostId victim_ = 0;
 };
@@ -104,6 +110,11 @@ class LosesOneDoublesAnother final : public Forwarding {
       (void)again;
     }
     co_return v;
+  }
+  void copy_flags(const LosesOneDoublesAnother& o) {
+    lost_user_ = o.lost_user_;
+    victim_ = o.victim_;
+    done_ = o.done_;
   }
   std::optional<UserId> lost_user_;
   PostId victim_ = 0;
