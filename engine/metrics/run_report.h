@@ -96,6 +96,19 @@ struct TimeSeriesFigures {
   std::vector<std::pair<std::string, std::vector<double>>> columns;
 };
 
+// One request's answer, for comparing two runs of one request stream answer by answer (kept
+// only when asked: RunOptions::keep_answers, run_real's keep_answers; never in the JSON).
+struct RecordedAnswer {
+  RequestId id = 0;
+  PostId post = 0;
+  UserId user = 0;
+  Op op = Op::like;
+  // like: 0 ok, 1 already_liked, 2 failed; unlike: 0 ok, 1 not_liked, 2 failed;
+  // status: 0 not liked, 1 liked, 2 failed; count, batch_count: 0 ok, 2 failed.
+  std::uint8_t answer = 0;
+  std::int64_t sent_ns = 0, answered_ns = 0;  // world clock
+};
+
 struct StrategyReport {
   std::string name;
   std::string kind;
@@ -116,6 +129,7 @@ struct StrategyReport {
   // One line each: what makes these figures less than they seem (a driver behind its
   // schedule, a fault not applied, a server lost mid-run).
   std::vector<std::string> warnings;
+  std::vector<RecordedAnswer> answers;  // by request index, when kept
 
   const OpFigures& op(Op o) const { return ops[static_cast<int>(o)]; }
   bool slo_pass() const {

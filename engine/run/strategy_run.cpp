@@ -108,7 +108,11 @@ Task<void> StrategyRun::feed() {
       series_.record_offered(r.intended);
     }
     ++in_flight_;
-    rt.start_now(serve(r));
+    const std::size_t index = answer_log_.size();
+    if (keep_answers_) {
+      answer_log_.push_back(RecordedAnswer{r.id, r.post, r.user, r.op, 0, rt.now().count(), 0});
+    }
+    rt.start_now(serve(r, index));
   }
   feeder_done_ = true;
 }
@@ -142,7 +146,15 @@ void StrategyRun::check_read(PostId post, std::int64_t reported, Time t) {
   }
 }
 
-Task<void> StrategyRun::serve(Request r) {
+void StrategyRun::record_answer(std::size_t index, std::uint8_t answer, Time sent) {
+  if (!keep_answers_) return;
+  RecordedAnswer& a = answer_log_[index];
+  a.answer = answer;
+  a.sent_ns = sent.count();
+  a.answered_ns = world_.runtime().now().count();
+}
+
+Task<void> StrategyRun::serve(Request r, std::size_t index) {
   Runtime& rt = world_.runtime();
   const Time sent = rt.now();
   // Every answer is judged against the truth at the moment it arrives, before the oracle
@@ -158,6 +170,7 @@ Task<void> StrategyRun::serve(Request r) {
         oracle_.on_like_failed(r.post, r.user);
       }
       record(r, sent, res != LikeResult::failed, res == LikeResult::already_liked);
+      record_answer(index, static_cast<std::uint8_t>(res), sent);
       break;
     }
     case Op::unlike: {
@@ -169,18 +182,21 @@ Task<void> StrategyRun::serve(Request r) {
         oracle_.on_unlike_failed(r.post, r.user);
       }
       record(r, sent, res != UnlikeResult::failed, res == UnlikeResult::not_liked);
+      record_answer(index, static_cast<std::uint8_t>(res), sent);
       break;
     }
     case Op::count: {
       const CountResult res = co_await strategy_->count(r.post);
       if (res.ok) check_read(r.post, res.count, rt.now());
       record(r, sent, res.ok, false);
+      record_answer(index, res.ok ? 0 : 2, sent);
       break;
     }
     case Op::status: {
       const StatusResult res = co_await strategy_->status(r.post, r.user);
       if (answers_.status_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
       record(r, sent, res.ok, false);
+      record_answer(index, !res.ok ? 2 : res.liked ? 1 : 0, sent);
       break;
     }
     case Op::batch_count: {
@@ -192,6 +208,7 @@ Task<void> StrategyRun::serve(Request r) {
         }
       }
       record(r, sent, res.ok, false);
+      record_answer(index, res.ok ? 0 : 2, sent);
       break;
     }
   }
@@ -346,6 +363,7 @@ StrategyReport StrategyRun::build_report() const {
   r.driver_lag_p99_ms = static_cast<double>(lag.p99) / 1000.0;
   r.driver_lag_max_ms = static_cast<double>(lag.max) / 1000.0;
   r.warnings = warnings_;
+  r.answers = answer_log_;
   return r;
 }
 

@@ -48,6 +48,9 @@ class StrategyRun {
   StrategyReport run();
   StrategyReport partial_report() const { return build_report(); }
 
+  // Keep every request's answer in the report (StrategyReport::answers, by request index).
+  void keep_answers() { keep_answers_ = true; }
+
   // Engine figures of the finished run.
   std::uint64_t events() const { return world_.events(); }
   double simulated_seconds() const { return to_seconds(world_.runtime().now()); }
@@ -66,7 +69,8 @@ class StrategyRun {
   };
 
   Task<void> feed();
-  Task<void> serve(Request r);
+  Task<void> serve(Request r, std::size_t index);
+  void record_answer(std::size_t index, std::uint8_t answer, Time sent);
   Task<void> inject_fault(FaultSpec fault);
   Task<void> sample_gauges();
   Task<void> drain();
@@ -103,6 +107,8 @@ class StrategyRun {
   bool drained_ = false;
   bool drain_timed_out_ = false;
   AnswerCheck answers_;
+  bool keep_answers_ = false;
+  std::vector<RecordedAnswer> answer_log_;
   FinalFigures final_;
   std::uint64_t faults_not_applicable_ = 0;
   std::vector<std::string> warnings_;
