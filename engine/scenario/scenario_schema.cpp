@@ -144,6 +144,9 @@ constexpr NumericKey kKeys[] = {
     {"slo", "lost_likes", kSloCount},
     {"slo", "double_counts", kSloCount},
     {"slo", "dedup_violations", kSloCount},
+    {"slo", "lost_unlikes", kSloCount},
+    {"slo", "posts_wrong", kSloCount},
+    {"slo", "wrong_answers", kSloCount},
     {"slo", "error_rate", kFraction},
 };
 
