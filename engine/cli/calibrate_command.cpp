@@ -6,7 +6,7 @@
 
 #include "engine/backends/real/endpoint.h"
 #include "engine/cli/output_file.h"
-#include "engine/run/calibration.h"
+#include "engine/calibrate/calibration.h"
 
 namespace po = boost::program_options;
 

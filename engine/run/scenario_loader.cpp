@@ -193,6 +193,23 @@ class ScenarioReader {
     for (std::string_view name : names) quoted += cat(quoted.empty() ? "" : ", ", "\"", name, "\"");
     fail_at(*n, join_key(prefix, key), cat("expected one of ", quoted, ", got ", show(*n)));
   }
+  // An array of numbers at sim::kQuantilePoints (a measured shape, service_time.h).
+  void quantiles(const toml::table& t, std::string_view prefix, std::string_view key,
+                 sim::EmpiricalShape& out) {
+    const toml::node* n = take(t, key);
+    if (!n) return;
+    std::vector<double> values;
+    const toml::array* a = n->as_array();
+    for (std::size_t i = 0; a && i < a->size(); ++i) {
+      std::optional<double> v = a->get(i)->value<double>();
+      if (!v) fail_at(*n, join_key(prefix, key), "expected numbers, got " + show(*a->get(i)));
+      values.push_back(*v);
+    }
+    absl::StatusOr<sim::EmpiricalShape> shape = sim::EmpiricalShape::from_quantiles(values);
+    if (!a) fail_at(*n, join_key(prefix, key), "expected an array of numbers, got " + show(*n));
+    if (!shape.ok()) fail_at(*n, join_key(prefix, key), std::string(shape.status().message()));
+    out = *shape;
+  }
   template <typename Enum>
   void enumeration(const toml::table& t, std::string_view prefix, std::string_view key,
                    std::initializer_list<std::string_view> names, Enum& out) {
@@ -270,7 +287,8 @@ void ScenarioReader::apply_override(const std::string& set, const std::string& o
     if (!n->is_table()) fail(cat("'", path, "' is not a table"));
     t = n->as_table();
   }
-  if (const toml::node* old = t->get(parts.back()); old && (old->is_table() || old->is_array())) {
+  if (const toml::node* old = t->get(parts.back());
+      old && (old->is_table() || old->is_array_of_tables())) {
     fail(cat("'", key, "' is a ", old->is_table() ? "table" : "array", "; set one of its keys"));
   }
 
@@ -368,6 +386,8 @@ void ScenarioReader::read_workload(const toml::table& t, WorkloadConfig& w) {
 }
 
 void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
+  constexpr std::string_view kNoShape =
+      "\"empirical\" needs rtt_us_quantiles or service_quantiles (likesim calibrate writes them)";
   if (const toml::table* r = take_table(t, "backends", "redis")) {
     constexpr std::string_view p = "backends.redis";
     sim::RedisCosts& x = c.redis;
@@ -383,7 +403,14 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*r, p, "fsync_always_us", x.fsync_always_us, kNonNegative);
     enumeration(*r, p, "appendfsync", {"no", "everysec", "always", "off"}, x.appendfsync);
     number(*r, p, "timeout_ms", x.timeout_ms, kPositive);
-    enumeration(*r, p, "distribution", {"deterministic", "exponential"}, x.distribution);
+    enumeration(*r, p, "distribution", {"deterministic", "exponential", "empirical"},
+                x.distribution);
+    quantiles(*r, p, "rtt_us_quantiles", x.rtt_shape);
+    quantiles(*r, p, "service_quantiles", x.service_shape);
+    if (x.distribution == sim::ServiceDistribution::empirical && x.rtt_shape.empty() &&
+        x.service_shape.empty()) {
+      fail_at(*r->get("distribution"), join_key(p, "distribution"), kNoShape);
+    }
   }
   if (const toml::table* g = take_table(t, "backends", "postgres")) {
     constexpr std::string_view p = "backends.postgres";
@@ -400,7 +427,15 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*g, p, "wal_flush_us", x.wal_flush_us, kNonNegative);
     boolean(*g, p, "synchronous_commit", x.synchronous_commit);
     number(*g, p, "lock_handoff_us", x.lock_handoff_us, kNonNegative);
-    enumeration(*g, p, "distribution", {"deterministic", "exponential"}, x.distribution);
+    number(*g, p, "lock_handoff_async_us", x.lock_handoff_async_us, kNonNegative);
+    enumeration(*g, p, "distribution", {"deterministic", "exponential", "empirical"},
+                x.distribution);
+    quantiles(*g, p, "rtt_us_quantiles", x.rtt_shape);
+    quantiles(*g, p, "service_quantiles", x.service_shape);
+    if (x.distribution == sim::ServiceDistribution::empirical && x.rtt_shape.empty() &&
+        x.service_shape.empty()) {
+      fail_at(*g->get("distribution"), join_key(p, "distribution"), kNoShape);
+    }
   }
   if (const toml::table* k = take_table(t, "backends", "kafka")) {
     constexpr std::string_view p = "backends.kafka";
@@ -710,12 +745,12 @@ void cost_overrides(const std::string& path, const toml::table& root,
       if (!values.is_table()) throw LoadError{cat(where, ": backends.", server.str(), ": ", kOnly)};
       for (auto&& [name, value] : *values.as_table()) {
         const std::string line = cat(path, ":", value.source().begin.line);
-        if (!value.is_value()) {
+        if (!value.is_value() && !value.is_array()) {  // arrays: measured quantiles
           throw LoadError{cat(line, ": backends.", server.str(), ".", name.str(), ": ", kOnly)};
         }
         std::ostringstream text;
         value.visit([&](auto&& v) {
-          if constexpr (toml::is_value<decltype(v)>) text << v;
+          if constexpr (toml::is_value<decltype(v)> || toml::is_array<decltype(v)>) text << v;
         });
         out.emplace_back(cat("backends.", server.str(), ".", name.str(), "=", text.str()), line);
       }

@@ -29,8 +29,7 @@ Time PostgresServer::claim(std::vector<std::int64_t>& pool, Time ready, Duration
 }
 
 Duration PostgresServer::draw(double us) {
-  if (costs_.distribution == ServiceDistribution::exponential) us = rng_.exponential(us);
-  return from_micros(us);
+  return from_micros(draw_service_us(costs_.distribution, costs_.service_shape, us, rng_));
 }
 
 Duration PostgresServer::cost_of(const DbStatement& s) const {
@@ -173,7 +172,8 @@ void PostgresServer::forget_committed(Time now) {
 void PostgresServer::submit(DbCall* call) {
   const Time now = sched_->now();
   forget_committed(now);
-  const Duration half_rtt = from_micros(costs_.rtt_us / 2);
+  const Duration half_rtt =
+      from_micros(draw_rtt_us(costs_.distribution, costs_.rtt_shape, costs_.rtt_us, rng_) / 2);
   const Time arrival = now + half_rtt;
 
   // A connection from the pool, or `rejected` after pool_timeout_ms.

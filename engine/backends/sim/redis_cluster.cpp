@@ -31,7 +31,7 @@ std::vector<std::uint8_t> redis_cli_slot_owners(int masters) {
 }  // namespace
 
 RedisCluster::RedisCluster(Scheduler& s, const RedisCosts& costs, std::uint64_t seed)
-    : sched_(&s), costs_(costs) {
+    : sched_(&s), costs_(costs), rtt_rng_(seed, "redis.rtt") {
   const int n = std::clamp(costs_.nodes, 1, 32);  // the loader allows 1..32 (a bit set per call)
   slot_node_ = redis_cli_slot_owners(n);
   nodes_.reserve(static_cast<std::size_t>(n));
@@ -48,7 +48,8 @@ int RedisCluster::node_of(const KeyId& key) const {
 
 void RedisCluster::submit(KvCall* call) {
   const Time now = sched_->now();
-  const Duration half_rtt = from_micros(costs_.rtt_us / 2);
+  const Duration half_rtt =
+      from_micros(draw_rtt_us(costs_.distribution, costs_.rtt_shape, costs_.rtt_us, rtt_rng_) / 2);
   const Time arrival = now + half_rtt;
   Time done = arrival;
   const bool as_mget = call->kind == KvCallKind::mget;

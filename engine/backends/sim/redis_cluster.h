@@ -50,6 +50,7 @@ class RedisCluster final : public KvExecutor {
  private:
   Scheduler* sched_;
   RedisCosts costs_;
+  RandomStream rtt_rng_;  // round trips, drawn only under distribution = empirical
   std::vector<RedisNode> nodes_;
   std::vector<std::uint8_t> slot_node_;  // kClusterSlots entries: owner of each slot
   std::vector<int> parts_scratch_;       // indexes of the current call's commands on one node

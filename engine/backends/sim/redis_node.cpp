@@ -106,7 +106,7 @@ Time RedisNode::serve(Time arrival, const KvCommand* commands, KvReply* replies,
       us += costs_->fsync_always_us;
     }
   }
-  if (costs_->distribution == ServiceDistribution::exponential) us = rng_.exponential(us);
+  us = draw_service_us(costs_->distribution, costs_->service_shape, us, rng_);
   const Duration service = from_micros(us);
   const Time start = std::max(arrival, free_at_);
   free_at_ = start + service;

@@ -1,15 +1,18 @@
-#include "engine/run/calibration.h"
+#include "engine/calibrate/calibration.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "engine/backends/real/backend_error.h"
+#include "engine/backends/sim/service_time.h"
+#include "engine/calibrate/calibration_math.h"
+#include "engine/calibrate/saturation.h"
 #include "engine/run/real_world.h"
-#include "engine/run/saturation.h"
 
 namespace likesim {
 namespace {
@@ -76,7 +79,7 @@ class Calibrator {
       if (st != ReplyStatus::ok) throw real::BackendError(redis_name(), "MGET failed");
     }
   }
-  Task<void> get_latency_loop(int n, double& total_us) {
+  Task<void> get_latency_loop(int n, std::vector<double>& samples_us) {
     // The saturation sweep ends with commands timing out and connections being reopened:
     // wait until the node answers again before timing anything.
     const Time give_up = rt_.now() + 10s;
@@ -89,12 +92,12 @@ class Calibrator {
     for (int i = 0; i < n; ++i) {
       const Time t0 = rt_.now();
       const KvReply r = co_await kv_.get(KeyId::counter(1));
-      total_us += to_seconds(rt_.now() - t0) * 1e6;
+      samples_us.push_back(to_seconds(rt_.now() - t0) * 1e6);
       if (r.status != ReplyStatus::ok) throw real::BackendError(redis_name(), "GET failed");
     }
   }
 
-  // The single-key INCRBY knee under likesim's client (engine/run/saturation.h).
+  // The single-key INCRBY knee under likesim's client (engine/calibrate/saturation.h).
   double incr_knee() {
     const Duration window = from_seconds(std::min(0.5, options_.seconds_per_measure));
     const double knee = saturation_knee([&](double rate) {
@@ -107,21 +110,48 @@ class Calibrator {
   }
 
   // --- PostgreSQL ---
-  Task<void> db_loop(int n, DbVerb verb, PostId post, UserId first_user, double& total_us) {
+  Task<void> db_loop(int n, DbVerb verb, PostId post, UserId first_user,
+                     std::vector<double>& samples_us) {
     for (int i = 0; i < n; ++i) {
       const DbStatement s{post, first_user + static_cast<UserId>(i), 0, verb};
       const Time t0 = rt_.now();
       const DbReply r = co_await db_.run(s);
-      total_us += to_seconds(rt_.now() - t0) * 1e6;
+      samples_us.push_back(to_seconds(rt_.now() - t0) * 1e6);
       if (r.status != ReplyStatus::ok) {
         throw real::BackendError(world_.postgres().name(), "a calibration statement failed");
       }
     }
   }
+  // Sequential latencies of `n` statements, in µs.
+  std::vector<double> db_samples(int n, DbVerb verb, PostId post, UserId first_user) {
+    std::vector<double> samples;
+    rt_.block_on(db_loop(n, verb, post, first_user, samples), kLimit);
+    return samples;
+  }
   double db_us(int n, DbVerb verb, PostId post, UserId first_user) {
+    return mean(db_samples(n, verb, post, first_user));
+  }
+  static double mean(std::span<const double> v) {
     double total = 0;
-    rt_.block_on(db_loop(n, verb, post, first_user, total), kLimit);
-    return total / n;
+    for (const double x : v) total += x;
+    return v.empty() ? 0 : total / static_cast<double>(v.size());
+  }
+  // µs of each of `n` statements `sql(i)` sent one at a time on the blocking admin connection.
+  template <class Sql>
+  std::vector<double> admin_samples(int n, Sql sql) {
+    std::vector<double> samples;
+    for (int i = 0; i < n; ++i) {
+      const std::string text = sql(i);
+      const auto t0 = std::chrono::steady_clock::now();
+      world_.postgres().query_value(text);
+      samples.push_back(
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return samples;
+  }
+  template <class Sql>
+  double admin_us(int n, Sql sql) {
+    return mean(admin_samples(n, sql));
   }
   Task<void> hot_row_worker(Time until, std::uint64_t& done, int& running) {
     while (rt_.now() < until) {
@@ -130,6 +160,16 @@ class Calibrator {
     }
     --running;
   }
+  static std::string list(std::span<const double> values) {
+    std::string out = "[";
+    char v[32];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      std::snprintf(v, sizeof v, "%s%.2f", i ? ", " : "", values[i]);
+      out += v;
+    }
+    return out + "]";
+  }
+  static std::string point_names() { return "min, p10, p25, p50, p75, p90, p95, p99, p99.9, max"; }
   static Task<void> timed_inserts(real::AsioRuntime& rt, Db db, int n, double& total) {
     for (int i = 0; i < n; ++i) {
       const Time t0 = rt.now();
@@ -192,34 +232,45 @@ std::string Calibrator::run() {
     b.add({KeyId::bloom(5), {}, i, KvVerb::bf_add});
     return b;
   });
+  const double bloom_exists_us = server_us("evalsha", n, [](int i) {
+    KvBatch b;
+    b.add({KeyId::bloom(5), {}, i, KvVerb::bf_exists});
+    return b;
+  });
 
   // ---- Redis: where one key saturates under likesim's client.
   say_("calibrate: " + redis_name() + ": single-key INCRBY saturation\n");
   // The knee three times over (on a 2-core machine single knees vary by ±20 %): the median.
   std::vector<double> knees;
   for (int i = 0; i < 3; ++i) knees.push_back(incr_knee());
+  const double saturation_per_s = median_of_three(knees[0], knees[1], knees[2]);
   std::sort(knees.begin(), knees.end());
-  const double saturation_per_s = knees[1];
-  const double request_us = std::max(0.0, 1e6 / saturation_per_s - incr_us);
+  const double request_us = request_overhead_us(saturation_per_s, incr_us);
 
-  double total = 0;
-  rt_.block_on(get_latency_loop(n, total), kLimit);
-  const double get_latency_us = total / n;
-  const double redis_rtt_us = std::max(0.0, get_latency_us - request_us - get_us);
+  // Sequential GETs: the round trip's mean and its spread (the server's part is a fixed ~12 µs
+  // here, so the whole spread is the round trip's: client, kernel, scheduling).
+  std::vector<double> get_samples;
+  rt_.block_on(get_latency_loop(n, get_samples), kLimit);
+  const double get_latency_us = mean(get_samples);
+  const double redis_server_part_us = request_us + get_us;
+  const double redis_rtt_us = std::max(0.0, get_latency_us - redis_server_part_us);
+  const std::vector<double> get_q = quantiles_at_points(get_samples);
+  const std::vector<double> redis_rtt_q = shifted_quantiles(get_q, redis_server_part_us);
 
   // ---- PostgreSQL.
   const std::string pg = world_.postgres().name();
   say_("calibrate: " + pg + ": statements, WAL flush, COUNT(*) per row, hot row\n");
-  double select1 = 0;
-  for (int i = 0; i < 200; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    world_.postgres().query_value("SELECT 1");
-    select1 +=
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
-  }
-  const double pg_rtt_us = select1 / 200;
-  const double read_us = db_us(n, DbVerb::like_exists, 10, 1);
+  // The round trip: SELECT 1, sequential, on the blocking connection (no statement work).
+  const std::vector<double> select1_samples =
+      admin_samples(n, [](int) { return std::string("SELECT 1"); });
+  const double pg_rtt_us = mean(select1_samples);
+  const std::vector<double> pg_rtt_q = quantiles_at_points(select1_samples);
+  const std::vector<double> read_samples = db_samples(n, DbVerb::like_exists, 10, 1);
+  const double read_us = mean(read_samples);
   const double statement_us = std::max(1.0, read_us - pg_rtt_us);
+  // The read's spread beyond its round trip's: the service-time shape.
+  const std::vector<double> read_q = quantiles_at_points(read_samples);
+  const std::vector<double> pg_service_q = difference_quantiles(read_q, pg_rtt_q);
   const double insert_sync_us = db_us(n / 4, DbVerb::insert_like, 11, 1);
   // synchronous_commit off for the same inserts, on a client of its own.
   real::PostgresOptions async_options;
@@ -232,9 +283,26 @@ std::string Calibrator::run() {
     rt_.block_on(timed_inserts(rt_, async_db, n / 4, insert_async_total), kLimit);
   }
   const double insert_async_us = insert_async_total / (n / 4);
-  const double commit_cpu_us = 5.0;  // not separable from the insert here: the default
-  const double insert_us = std::max(1.0, insert_async_us - pg_rtt_us - commit_cpu_us);
-  const double wal_flush_us = std::max(0.0, insert_sync_us - insert_async_us);
+  const double wal_flush = wal_flush_us(insert_sync_us, insert_async_us);
+  // The commit's CPU apart from the insert's: on one connection with synchronous_commit off,
+  // inserts each in its own transaction, then as many inside one open transaction (no commit
+  // each), and SELECT 1 on the same path for its round trip.
+  const int m = std::max(10, n / 4);
+  world_.postgres().query_value("SET synchronous_commit = off");
+  const double admin_rtt_us = admin_us(m, [](int) { return std::string("SELECT 1"); });
+  const double autocommit_us = admin_us(m, [](int i) {
+    return "INSERT INTO likes (post_id, user_id) VALUES (15, " + std::to_string(i) +
+           ") ON CONFLICT DO NOTHING";
+  });
+  world_.postgres().query_value("BEGIN");
+  const double in_txn_us = admin_us(m, [](int i) {
+    return "INSERT INTO likes (post_id, user_id) VALUES (16, " + std::to_string(i) +
+           ") ON CONFLICT DO NOTHING";
+  });
+  world_.postgres().query_value("COMMIT");
+  world_.postgres().query_value("SET synchronous_commit TO DEFAULT");
+  const double commit_cpu = commit_cpu_us(autocommit_us, in_txn_us);
+  const double insert_us = std::max(1.0, in_txn_us - admin_rtt_us);
 
   constexpr int kCountRows = 100000;
   world_.postgres().query_value(
@@ -242,8 +310,7 @@ std::string Calibrator::run() {
       std::to_string(kCountRows) + ") g ON CONFLICT DO NOTHING RETURNING 1");
   const double count_empty_us = db_us(50, DbVerb::count_likes, 14, 0);
   const double count_full_us = db_us(50, DbVerb::count_likes, 13, 0);
-  const double count_per_row_ns =
-      std::max(0.0, (count_full_us - count_empty_us) * 1000.0 / kCountRows);
+  const double count_per_row = count_per_row_ns(count_empty_us, count_full_us, kCountRows);
   const double count_base_us = std::max(1.0, count_empty_us - pg_rtt_us);
 
   std::uint64_t hot = 0;
@@ -265,7 +332,8 @@ std::string Calibrator::run() {
   emit("mget_base_us = %.3f      # GET = MGET of 1: %.3f us\n", mget_base_us, get_us);
   emit("mget_per_key_us = %.3f   # MGET of 16: %.3f us\n", mget_per_key_us, mget16_us);
   emit("script_us = %.3f         # EVALSHA like script\n", script_us);
-  emit("bloom_us = %.3f          # EVALSHA Bloom add (7 SETBIT)\n", bloom_us);
+  emit("bloom_us = %.3f          # EVALSHA Bloom add (7 SETBIT); Bloom exists (7 GETBIT): %.3f\n",
+       bloom_us, bloom_exists_us);
   emit(
       "# one key, INCRBY offered open loop at rising rates: kept up (>= 95 %% answered) to\n"
       "# %.0f/s (median of %.0f, %.0f, %.0f; likesim's client pipelines concurrent requests\n"
@@ -273,20 +341,39 @@ std::string Calibrator::run() {
       saturation_per_s, knees[0], knees[1], knees[2]);
   emit("request_us = %.3f\n", request_us);
   emit("# sequential GET: %.1f us => network round trip\n", get_latency_us);
-  emit("rtt_us = %.3f\n\n", redis_rtt_us);
+  emit("rtt_us = %.3f\n", redis_rtt_us);
+  emit("# the spread: sequential GET quantiles (%s) minus the server's %.1f us\n",
+       point_names().c_str(), redis_server_part_us);
+  emit("# GET: %s\n", list(get_q).c_str());
+  emit("rtt_us_quantiles = %s\n", list(redis_rtt_q).c_str());
+  emit(
+      "# service-time spread: not observable (INFO commandstats gives means; latencystats counts\n"
+      "# whole microseconds, coarser than these ~1 us commands): service times stay at their "
+      "means\n");
+  emit("distribution = \"empirical\"\n\n");
   emit("[backends.postgres]\n");
   emit("# SELECT 1 sequential: %.1f us\n", pg_rtt_us);
   emit("rtt_us = %.3f\n", pg_rtt_us);
-  emit("# like_exists sequential: %.1f us\n", read_us);
+  emit("rtt_us_quantiles = %s\n", list(pg_rtt_q).c_str());
+  emit("# like_exists sequential: %.1f us; its quantiles: %s\n", read_us, list(read_q).c_str());
   emit("statement_us = %.3f\n", statement_us);
+  emit("# service spread = like_exists quantiles - SELECT 1 quantiles (point by point)\n");
+  emit("service_quantiles = %s\n", list(pg_service_q).c_str());
+  emit("distribution = \"empirical\"\n");
   emit("# insert sequential: %.1f us with synchronous_commit off, %.1f us on\n", insert_async_us,
        insert_sync_us);
+  emit(
+      "# one connection, synchronous_commit off: SELECT 1 %.1f us, insert in its own transaction\n"
+      "# %.1f us, inside an open transaction %.1f us => commit CPU, and insert = in-txn - SELECT "
+      "1\n",
+      admin_rtt_us, autocommit_us, in_txn_us);
   emit("insert_us = %.3f\n", insert_us);
-  emit("wal_flush_us = %.3f\n", wal_flush_us);
+  emit("commit_cpu_us = %.3f\n", commit_cpu);
+  emit("wal_flush_us = %.3f\n", wal_flush);
   emit("# COUNT(*): %.1f us over 0 rows, %.1f us over %d rows\n", count_empty_us, count_full_us,
        kCountRows);
   emit("count_base_us = %.3f\n", count_base_us);
-  emit("count_per_row_ns = %.3f\n", count_per_row_ns);
+  emit("count_per_row_ns = %.3f\n", count_per_row);
   emit("# hot row (counter_add, 16 connections, synchronous_commit on): %.0f tx/s => the row\n",
        hot_per_s);
   emit("# lock is held %.1f us per transaction (lock_handoff_us keeps the scenario's value)\n",
