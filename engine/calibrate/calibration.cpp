@@ -179,6 +179,21 @@ class Calibrator {
     }
   }
 
+  // The first three fields of /proc/loadavg, or "unknown": a loaded machine's tails are its
+  // scheduler's, and a reader of the cost file should know.
+  static std::string load_average() {
+    std::FILE* f = std::fopen("/proc/loadavg", "r");
+    if (!f) return "unknown";
+    double a = 0, b = 0, c = 0;
+    const int got = std::fscanf(f, "%lf %lf %lf", &a, &b, &c);
+    std::fclose(f);
+    if (got != 3) return "unknown";
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2f %.2f %.2f", a, b, c);
+    return text;
+  }
+
+  std::string load_;
   RealWorld& world_;
   real::AsioRuntime& rt_;
   Kv kv_;
@@ -189,6 +204,7 @@ class Calibrator {
 
 std::string Calibrator::run() {
   const int n = options_.samples;
+  load_ = load_average();
   char line[512];
   std::string out;
   auto emit = [&](const char* fmt, auto... args) {
@@ -289,16 +305,24 @@ std::string Calibrator::run() {
   // each), and SELECT 1 on the same path for its round trip.
   const int m = std::max(10, n / 4);
   world_.postgres().query_value("SET synchronous_commit = off");
-  const double admin_rtt_us = admin_us(m, [](int) { return std::string("SELECT 1"); });
-  const double autocommit_us = admin_us(m, [](int i) {
+  const std::vector<double> admin_rtt =
+      admin_samples(m, [](int) { return std::string("SELECT 1"); });
+  const std::vector<double> autocommit = admin_samples(m, [](int i) {
     return "INSERT INTO likes (post_id, user_id) VALUES (15, " + std::to_string(i) +
            ") ON CONFLICT DO NOTHING";
   });
   world_.postgres().query_value("BEGIN");
-  const double in_txn_us = admin_us(m, [](int i) {
+  const std::vector<double> in_txn = admin_samples(m, [](int i) {
     return "INSERT INTO likes (post_id, user_id) VALUES (16, " + std::to_string(i) +
            ") ON CONFLICT DO NOTHING";
   });
+  const double admin_rtt_us = mean(admin_rtt), autocommit_us = mean(autocommit),
+               in_txn_us = mean(in_txn);
+  // Medians beside the means: on a loaded machine a few preempted samples move a mean by more
+  // than the difference measured; the medians say what an unloaded server would.
+  const double admin_rtt_p50 = quantiles_at_points(admin_rtt)[3];
+  const double autocommit_p50 = quantiles_at_points(autocommit)[3];
+  const double in_txn_p50 = quantiles_at_points(in_txn)[3];
   world_.postgres().query_value("COMMIT");
   world_.postgres().query_value("SET synchronous_commit TO DEFAULT");
   const double commit_cpu = commit_cpu_us(autocommit_us, in_txn_us);
@@ -323,6 +347,7 @@ std::string Calibrator::run() {
 
   emit("# likesim cost file, written by `likesim calibrate` against %s and %s.\n",
        redis_name().c_str(), pg.c_str());
+  emit("# Machine load when it started (1, 5, 15 min; /proc/loadavg): %s\n", load_.c_str());
   emit(
       "# Load it with: likesim run SCENARIO --costs FILE (its values replace the scenario's).\n\n");
   emit("[backends.redis]\n");
@@ -340,7 +365,7 @@ std::string Calibrator::run() {
       "# per connection) => request overhead = 1/that - INCRBY's service time\n",
       saturation_per_s, knees[0], knees[1], knees[2]);
   emit("request_us = %.3f\n", request_us);
-  emit("# sequential GET: %.1f us => network round trip\n", get_latency_us);
+  emit("# sequential GET: %.1f us (p50 %.1f us) => network round trip\n", get_latency_us, get_q[3]);
   emit("rtt_us = %.3f\n", redis_rtt_us);
   emit("# the spread: sequential GET quantiles (%s) minus the server's %.1f us\n",
        point_names().c_str(), redis_server_part_us);
@@ -352,7 +377,7 @@ std::string Calibrator::run() {
       "means\n");
   emit("distribution = \"empirical\"\n\n");
   emit("[backends.postgres]\n");
-  emit("# SELECT 1 sequential: %.1f us\n", pg_rtt_us);
+  emit("# SELECT 1 sequential: %.1f us (p50 %.1f us)\n", pg_rtt_us, pg_rtt_q[3]);
   emit("rtt_us = %.3f\n", pg_rtt_us);
   emit("rtt_us_quantiles = %s\n", list(pg_rtt_q).c_str());
   emit("# like_exists sequential: %.1f us; its quantiles: %s\n", read_us, list(read_q).c_str());
@@ -367,6 +392,8 @@ std::string Calibrator::run() {
       "# %.1f us, inside an open transaction %.1f us => commit CPU, and insert = in-txn - SELECT "
       "1\n",
       admin_rtt_us, autocommit_us, in_txn_us);
+  emit("# (medians: SELECT 1 %.1f us, own transaction %.1f us, open transaction %.1f us)\n",
+       admin_rtt_p50, autocommit_p50, in_txn_p50);
   emit("insert_us = %.3f\n", insert_us);
   emit("commit_cpu_us = %.3f\n", commit_cpu);
   emit("wal_flush_us = %.3f\n", wal_flush);
