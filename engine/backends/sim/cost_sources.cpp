@@ -19,6 +19,12 @@ const std::vector<CostSource>& unmeasured_cost_defaults() {
        [](const CostModel& c) { return static_cast<double>(c.postgres.pool_size); },
        "assumption: the application's pool, a configuration (real runs open [real] "
        "pg_connections = 16)"},
+      {"backends.postgres.insert_us", [](const CostModel& c) { return c.postgres.insert_us; },
+       "assumption: calibrate measures insert + commit CPU together (medians 23.5-25.3 us "
+       "against insert_us + commit_cpu_us = 35 us) but not yet the split"},
+      {"backends.postgres.commit_cpu_us",
+       [](const CostModel& c) { return c.postgres.commit_cpu_us; },
+       "assumption: see backends.postgres.insert_us"},
       {"backends.kafka.linger_ms", [](const CostModel& c) { return c.kafka.linger_ms; },
        "published: Kafka producer default linger.ms = 5 (Kafka 4.0, KIP-1030)"},
       {"backends.kafka.batch_records",
