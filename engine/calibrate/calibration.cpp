@@ -211,6 +211,18 @@ std::string Calibrator::run() {
     std::snprintf(line, sizeof line, fmt, args...);
     out += line;
   };
+  // A quantile table the loader accepts (sim::EmpiricalShape), else a comment saying why not:
+  // e.g. a difference of two paths' latencies that is 0 everywhere has no shape to draw.
+  auto emit_table = [&](const char* key, const std::vector<double>& q) {
+    const absl::StatusOr<sim::EmpiricalShape> shape = sim::EmpiricalShape::from_quantiles(q);
+    if (shape.ok()) {
+      out += std::string(key) + " = " + list(q) + "\n";
+      return true;
+    }
+    out += "# " + std::string(key) + " not written (" + std::string(shape.status().message()) +
+           "): " + list(q) + "\n";
+    return false;
+  };
 
   // ---- Redis: per-command service times, from the server's own accounting.
   say_("calibrate: " + redis_name() + ": per-command service times\n");
@@ -370,21 +382,22 @@ std::string Calibrator::run() {
   emit("# the spread: sequential GET quantiles (%s) minus the server's %.1f us\n",
        point_names().c_str(), redis_server_part_us);
   emit("# GET: %s\n", list(get_q).c_str());
-  emit("rtt_us_quantiles = %s\n", list(redis_rtt_q).c_str());
+  const bool redis_shape = emit_table("rtt_us_quantiles", redis_rtt_q);
   emit(
       "# service-time spread: not observable (INFO commandstats gives means; latencystats counts\n"
       "# whole microseconds, coarser than these ~1 us commands): service times stay at their "
       "means\n");
-  emit("distribution = \"empirical\"\n\n");
+  if (redis_shape) emit("distribution = \"empirical\"\n");
+  emit("\n");
   emit("[backends.postgres]\n");
   emit("# SELECT 1 sequential: %.1f us (p50 %.1f us)\n", pg_rtt_us, pg_rtt_q[3]);
   emit("rtt_us = %.3f\n", pg_rtt_us);
-  emit("rtt_us_quantiles = %s\n", list(pg_rtt_q).c_str());
+  bool pg_shape = emit_table("rtt_us_quantiles", pg_rtt_q);
   emit("# like_exists sequential: %.1f us; its quantiles: %s\n", read_us, list(read_q).c_str());
   emit("statement_us = %.3f\n", statement_us);
   emit("# service spread = like_exists quantiles - SELECT 1 quantiles (point by point)\n");
-  emit("service_quantiles = %s\n", list(pg_service_q).c_str());
-  emit("distribution = \"empirical\"\n");
+  pg_shape |= emit_table("service_quantiles", pg_service_q);
+  if (pg_shape) emit("distribution = \"empirical\"\n");
   emit("# insert sequential: %.1f us with synchronous_commit off, %.1f us on\n", insert_async_us,
        insert_sync_us);
   emit(

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "engine/backends/real/endpoint.h"
-#include "engine/cli/output_file.h"
 #include "engine/calibrate/calibration.h"
+#include "engine/cli/output_file.h"
 
 namespace po = boost::program_options;
 

@@ -106,8 +106,7 @@ nlohmann::ordered_json to_json(const RunReport& r) {
   j["strategies"] = std::move(strategies);
   Json assumptions = Json::array();
   for (const AssumedCost& a : r.assumptions) {
-    assumptions.push_back(
-        Json{{"key", a.key}, {"value", number(a.value)}, {"source", a.source}});
+    assumptions.push_back(Json{{"key", a.key}, {"value", number(a.value)}, {"source", a.source}});
   }
   j["assumptions"] = std::move(assumptions);
   if (!r.failure.empty()) j["failure"] = r.failure;

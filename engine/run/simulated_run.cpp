@@ -88,8 +88,8 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
   for (std::uint64_t e : events) total_events += e;
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  RunReport report = assemble_run_report(scenario, "sim", std::move(reports), total_events,
-                                         max_simulated, wall);
+  RunReport report =
+      assemble_run_report(scenario, "sim", std::move(reports), total_events, max_simulated, wall);
   sim::ServersUsed any;
   for (const sim::ServersUsed& u : used) {
     any.redis |= u.redis;

@@ -36,10 +36,11 @@ struct RedisCosts {
   double script_us = 2.5;
   // BF.ADD / BF.EXISTS with k hashes: real Redis has no Bloom module here, so both worlds run a
   // small script over k SETBIT/GETBIT. Measured (scaled): `likesim calibrate`'s usec_per_call of
-  // the Bloom-add EVALSHA was 8.26, 14.61 and 14.77 µs in three runs on 2026-12-01 while the
-  // machine ran at load 14-18, where the like script measured 3.14, 5.60 and 5.48 µs: the ratio
-  // is a steady 2.63, 2.61, 2.70. On the quiet machine the like script costs 2.5 µs (above), so
-  // the Bloom add costs 2.65 x 2.5 = 6.6 µs. (Bloom exists, 7 GETBIT, measured 1.5x the like
+  // the Bloom-add EVALSHA was 8.26, 14.61, 14.77 and 12.28 µs in four runs on 2026-12-01 on a
+  // shared, loaded machine (the last is costs/measured-2026-12-01.toml), where the like script
+  // measured 3.14, 5.60, 5.48 and 3.86 µs: a ratio of 2.63, 2.61, 2.70 and 3.18 (median 2.67).
+  // On the quiet machine the like script costs 2.5 µs (above), so the Bloom add costs
+  // 2.65 x 2.5 = 6.6 µs. (Bloom exists, 7 GETBIT, measured 1.5x the like
   // script, ~3.9 µs; the simulator charges the add's cost to both.) The old 2.0 was a guess; the
   // 11.7 µs of an earlier calibration was also taken on a loaded machine.
   double bloom_us = 6.6;
