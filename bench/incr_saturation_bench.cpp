@@ -1,5 +1,5 @@
 // Sim vs real, side by side: where one Redis key saturates under single-key INCRBY offered
-// open loop (engine/run/saturation.h, the procedure `likesim calibrate` uses), on the
+// open loop (engine/calibrate/saturation.h, the procedure `likesim calibrate` uses), on the
 // simulated node (costs from a scenario, or from `likesim calibrate` via --costs) and on the
 // real one (127.0.0.1:7001, likesim's client, 4 connections). The real knee is measured
 // --repeat times and its median compared: this 2-core machine's own noise is ±10-20 %.
@@ -18,7 +18,7 @@
 #include "engine/backends/real/asio_runtime.h"
 #include "engine/backends/real/redis_client.h"
 #include "engine/backends/sim/redis_cluster.h"
-#include "engine/run/saturation.h"
+#include "engine/calibrate/saturation.h"
 #include "engine/scenario/scenario_loader.h"
 
 #ifndef LIKESIM_SOURCE_DIR

@@ -5,8 +5,8 @@
 #include <string>
 
 #include "engine/backends/real/endpoint.h"
+#include "engine/calibrate/calibration.h"
 #include "engine/cli/output_file.h"
-#include "engine/run/calibration.h"
 
 namespace po = boost::program_options;
 
@@ -19,10 +19,11 @@ int calibrate_command(int argc, char** argv) {
       "Usage: likesim calibrate [options]\n"
       "\n"
       "Measures the real Redis node and PostgreSQL (start them with scripts/backends up):\n"
-      "per-command service times, the request overhead where one key saturates, round trips,\n"
-      "SQL statement, WAL flush and COUNT(*) per-row costs, the hot-row lock hold time. Writes\n"
-      "a cost file that 'likesim run SCENARIO --costs FILE' loads, so the simulator's servers\n"
-      "cost what these ones do. Takes about half a minute. It empties the servers' data\n"
+      "per-command service times, the request overhead where one key saturates, round trips\n"
+      "and their distributions (quantiles, drawn by the simulator: distribution = empirical),\n"
+      "SQL statement, commit, WAL flush and COUNT(*) per-row costs, the hot-row lock hold time.\n"
+      "Writes a cost file that 'likesim run SCENARIO --costs FILE' loads, so the simulator's\n"
+      "servers cost what these ones do. Takes about half a minute. It empties the servers' data\n"
       "(FLUSHALL, TRUNCATE): point it at throwaway servers only.\n"
       "\n"
       "Options");

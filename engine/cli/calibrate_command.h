@@ -1,4 +1,4 @@
-// `likesim calibrate`: measures the real Redis and PostgreSQL (engine/run/calibration.h) and
+// `likesim calibrate`: measures the real Redis and PostgreSQL (engine/calibrate/calibration.h) and
 // writes a cost file for `likesim run --costs`. Exit codes: 0 written, 1 a server could not
 // be used or the file not written, 2 bad flags.
 #pragma once

@@ -106,6 +106,11 @@ nlohmann::ordered_json to_json(const RunReport& r) {
   Json strategies = Json::array();
   for (const StrategyReport& s : r.strategies) strategies.push_back(strategy(s));
   j["strategies"] = std::move(strategies);
+  Json assumptions = Json::array();
+  for (const AssumedCost& a : r.assumptions) {
+    assumptions.push_back(Json{{"key", a.key}, {"value", number(a.value)}, {"source", a.source}});
+  }
+  j["assumptions"] = std::move(assumptions);
   if (!r.failure.empty()) j["failure"] = r.failure;
   return j;
 }

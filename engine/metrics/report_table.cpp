@@ -138,6 +138,16 @@ std::string report_table(const RunReport& report) {
       }
     }
   }
+  if (!report.assumptions.empty()) {
+    // One line: the unmeasured defaults these figures rest on (sources in the JSON report).
+    out += "assumed costs (no measurement here):";
+    for (const AssumedCost& a : report.assumptions) {
+      char value[32];
+      std::snprintf(value, sizeof value, "%g", a.value);
+      out += " " + a.key.substr(a.key.find('.') + 1) + "=" + value;
+    }
+    out += "\n";
+  }
   return out;
 }
 

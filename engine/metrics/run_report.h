@@ -157,10 +157,19 @@ struct EngineFigures {
   double events_per_second = 0;  // wall clock
 };
 
+// A default cost the run used that no measurement on this machine supports
+// (engine/backends/sim/cost_sources.cpp): its key, value, and where the number comes from.
+struct AssumedCost {
+  std::string key;  // "backends.kafka.broker_append_us"
+  double value = 0;
+  std::string source;
+};
+
 struct RunReport {
   ScenarioEcho scenario;
   EngineFigures engine;
   std::vector<StrategyReport> strategies;
+  std::vector<AssumedCost> assumptions;  // simulated runs only; empty when every cost is measured
   // Why the run stopped early (a real server could not be used); empty when it completed.
   std::string failure;
 };

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/backends/sim/cost_sources.h"
 #include "engine/core/scheduler.h"
 #include "engine/run/sim_world.h"
 #include "engine/run/strategy_run.h"
@@ -24,6 +25,20 @@ RunProgress make_progress(const Scenario& scenario) {
   return p;
 }
 
+namespace {
+
+sim::ServersUsed servers_used(const SimWorld& world) {
+  sim::ServersUsed u;
+  for (int node = 0; node < world.redis().nodes(); ++node) {
+    u.redis |= world.redis().node_stats(node).requests > 0;
+  }
+  u.postgres = world.postgres().stats().statements > 0;
+  u.kafka = world.kafka().stats().appended > 0;
+  return u;
+}
+
+}  // namespace
+
 RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
                         RunProgress* progress) {
   const auto wall_start = std::chrono::steady_clock::now();
@@ -32,6 +47,7 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
   std::vector<std::exception_ptr> errors(n);
   std::vector<std::uint64_t> events(n, 0);
   std::vector<double> simulated(n, 0.0);
+  std::vector<sim::ServersUsed> used(n);  // which servers each strategy's world worked
   std::atomic<std::size_t> next{0};
 
   auto worker = [&] {
@@ -46,6 +62,7 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
         reports[i] = run.run();
         events[i] = run.events();
         simulated[i] = run.simulated_seconds();
+        used[i] = servers_used(world);
         if (sp) sp->phase = 4;
       } catch (...) {
         errors[i] = std::current_exception();
@@ -80,8 +97,16 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
   for (std::uint64_t e : events) total_events += e;
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  return assemble_run_report(scenario, "sim", std::move(reports), total_events, max_simulated,
-                             wall);
+  RunReport report =
+      assemble_run_report(scenario, "sim", std::move(reports), total_events, max_simulated, wall);
+  sim::ServersUsed any;
+  for (const sim::ServersUsed& u : used) {
+    any.redis |= u.redis;
+    any.postgres |= u.postgres;
+    any.kafka |= u.kafka;
+  }
+  report.assumptions = sim::assumed_costs(scenario.costs, any);
+  return report;
 }
 
 RunReport assemble_run_report(const Scenario& scenario, std::string backend,

@@ -57,7 +57,10 @@ void apply_override(ValueReader& reader, const std::string& set, const std::stri
     if (!n->is_table()) fail(cat("'", path, "' is not a table"));
     t = n->as_table();
   }
-  if (const toml::node* old = t->get(parts.back()); old && (old->is_table() || old->is_array())) {
+  // An array of values (a measured shape's quantiles) may be replaced whole; an array of
+  // tables ([[fault]]) may not.
+  if (const toml::node* old = t->get(parts.back());
+      old && (old->is_table() || old->is_array_of_tables())) {
     fail(cat("'", key, "' is a ", old->is_table() ? "table" : "array", "; set one of its keys"));
   }
 
@@ -119,12 +122,12 @@ void cost_overrides(const std::string& path, const toml::table& root,
       if (!values.is_table()) throw LoadError{cat(where, ": backends.", server.str(), ": ", kOnly)};
       for (auto&& [name, value] : *values.as_table()) {
         const std::string line = cat(path, ":", value.source().begin.line);
-        if (!value.is_value()) {
+        if (!value.is_value() && !value.is_array()) {  // arrays: measured quantiles
           throw LoadError{cat(line, ": backends.", server.str(), ".", name.str(), ": ", kOnly)};
         }
         std::ostringstream text;
         value.visit([&](auto&& v) {
-          if constexpr (toml::is_value<decltype(v)>) text << v;
+          if constexpr (toml::is_value<decltype(v)> || toml::is_array<decltype(v)>) text << v;
         });
         out.emplace_back(cat("backends.", server.str(), ".", name.str(), "=", text.str()), line);
       }

@@ -20,6 +20,10 @@ class ScenarioReader : public ValueReader {
  private:
   void read_workload(const toml::table& t, WorkloadConfig& w);
   void read_backends(const toml::table& t, sim::CostModel& c);
+  void quantiles(const toml::table& t, std::string_view prefix, std::string_view key,
+                 sim::EmpiricalShape& out);
+  template <typename Costs>
+  void distribution(const toml::table& t, std::string_view prefix, Costs& x);
   void read_real(const toml::table& t, RealServers& r);
   void read_strategies(const toml::table& t, std::vector<StrategyConfig>& out);
   StrategyConfig read_strategy(const std::string& name, const toml::table& t);

@@ -102,6 +102,7 @@ constexpr NumericKey kKeys[] = {
     {"backends.postgres", "count_per_row_ns", real(0, 1e6)},  // 1 ms per row
     {"backends.postgres", "wal_flush_us", kCostUs},
     {"backends.postgres", "lock_handoff_us", kCostUs},
+    {"backends.postgres", "lock_handoff_async_us", kCostUs},
     {"backends.kafka", "partitions", kComponents},
     {"backends.kafka", "linger_ms", kDelayMs},  // 0: Kafka's own default, send at once
     {"backends.kafka", "batch_records", kBatch},

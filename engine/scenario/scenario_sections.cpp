@@ -12,6 +12,51 @@
 #include "engine/scenario/scenario_schema.h"
 
 namespace likesim {
+namespace {
+
+// A measured shape's quantiles are latencies in µs like every cost: finite, >= 0, at most
+// this (EmpiricalShape checks the count and the order).
+constexpr double kMaxQuantileUs = 10'000'000;
+constexpr std::string_view kNoShape =
+    "\"empirical\" needs rtt_us_quantiles or service_quantiles (likesim calibrate writes them)";
+
+}  // namespace
+
+// An array of numbers at sim::kQuantilePoints (a measured shape, service_time.h).
+void ScenarioReader::quantiles(const toml::table& t, std::string_view prefix,
+                               std::string_view key, sim::EmpiricalShape& out) {
+  const toml::node* n = take(t, key);
+  if (!n) return;
+  const std::string name = join_key(prefix, key);
+  const toml::array* a = n->as_array();
+  if (!a) fail_at(*n, name, "expected an array of numbers, got " + show(*n));
+  std::vector<double> values;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const std::optional<double> v = a->get(i)->value<double>();
+    if (!v) fail_at(*n, name, "expected numbers, got " + show(*a->get(i)));
+    if (!(*v >= 0 && *v <= kMaxQuantileUs)) {
+      fail_at(*n, name, cat(format_number(*v), " out of range [0, ", format_number(kMaxQuantileUs),
+                            "]"));
+    }
+    values.push_back(*v);
+  }
+  absl::StatusOr<sim::EmpiricalShape> shape = sim::EmpiricalShape::from_quantiles(values);
+  if (!shape.ok()) fail_at(*n, name, std::string(shape.status().message()));
+  out = *shape;
+}
+
+// `distribution = "empirical"` and the shapes it draws from.
+template <typename Costs>
+void ScenarioReader::distribution(const toml::table& t, std::string_view prefix, Costs& x) {
+  enumeration(t, prefix, "distribution", {"deterministic", "exponential", "empirical"},
+              x.distribution);
+  quantiles(t, prefix, "rtt_us_quantiles", x.rtt_shape);
+  quantiles(t, prefix, "service_quantiles", x.service_shape);
+  if (x.distribution == sim::ServiceDistribution::empirical && x.rtt_shape.empty() &&
+      x.service_shape.empty()) {
+    fail_at(*t.get("distribution"), join_key(prefix, "distribution"), kNoShape);
+  }
+}
 
 Scenario ScenarioReader::read() {
   Scenario s;
@@ -123,7 +168,7 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*r, p, "xack_id_us", x.xack_id_us);
     enumeration(*r, p, "appendfsync", {"no", "everysec", "always", "off"}, x.appendfsync);
     number(*r, p, "timeout_ms", x.timeout_ms);
-    enumeration(*r, p, "distribution", {"deterministic", "exponential"}, x.distribution);
+    distribution(*r, p, x);
   }
   if (const toml::table* g = take_table(t, "backends", "postgres")) {
     constexpr std::string_view p = "backends.postgres";
@@ -140,7 +185,8 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*g, p, "wal_flush_us", x.wal_flush_us);
     boolean(*g, p, "synchronous_commit", x.synchronous_commit);
     number(*g, p, "lock_handoff_us", x.lock_handoff_us);
-    enumeration(*g, p, "distribution", {"deterministic", "exponential"}, x.distribution);
+    number(*g, p, "lock_handoff_async_us", x.lock_handoff_async_us);
+    distribution(*g, p, x);
   }
   if (const toml::table* k = take_table(t, "backends", "kafka")) {
     constexpr std::string_view p = "backends.kafka";

@@ -146,7 +146,7 @@ void PostgresServer::start_flush() {
   next_group_ = TxnList{};
   flushing_ = true;
   ++stats_.flushes;
-  sched_->schedule(sched_->now() + draw(costs_.wal_flush_us), this, event(0, kFlushDone));
+  sched_->schedule(sched_->now() + draw_other(costs_.wal_flush_us), this, event(0, kFlushDone));
 }
 
 void PostgresServer::flush_done() {

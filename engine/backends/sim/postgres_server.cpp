@@ -36,7 +36,7 @@ PostgresServer::PostgresServer(Scheduler& s, const PostgresCosts& costs, std::ui
     : sched_(&s),
       costs_(costs),
       rng_(seed, "postgres.service"),
-      half_rtt_(from_micros(costs.rtt_us / 2)),
+      rtt_rng_(seed, "postgres.rtt"),
       pool_size_(std::max(1, costs.pool_size)),
       cpu_cores_(std::max(1, costs.cpu_cores)),
       handoff_us_(costs.synchronous_commit ? costs.lock_handoff_us : costs.lock_handoff_async_us),
@@ -44,6 +44,13 @@ PostgresServer::PostgresServer(Scheduler& s, const PostgresCosts& costs, std::ui
       free_cpus_(cpu_cores_) {}
 
 Duration PostgresServer::draw(double us) {
+  return from_micros(draw_service_us(costs_.distribution, costs_.service_shape, us, rng_));
+}
+
+// The measured service shape is a statement's (like_exists minus SELECT 1): the WAL flush,
+// commit CPU and lock contention keep their means under `empirical` (exponential still
+// spreads them, as it always has).
+Duration PostgresServer::draw_other(double us) {
   if (costs_.distribution == ServiceDistribution::exponential) us = rng_.exponential(us);
   return from_micros(us);
 }
@@ -65,8 +72,12 @@ Duration PostgresServer::cost_of(const DbStatement& s) const {
 }
 
 void PostgresServer::submit(DbCall* call) {
+  // One round trip drawn per call (its measured shape under `empirical`), half each way.
+  const Duration half_rtt =
+      from_micros(draw_rtt_us(costs_.distribution, costs_.rtt_shape, costs_.rtt_us, rtt_rng_) / 2);
   const std::uint32_t id = new_txn(call);
-  sched_->schedule(sched_->now() + half_rtt_, this, event(id, kArrive));
+  txns_[id].half_rtt = half_rtt;
+  sched_->schedule(sched_->now() + half_rtt, this, event(id, kArrive));
 }
 
 void PostgresServer::on_event(std::uint64_t arg) {
@@ -197,7 +208,7 @@ void PostgresServer::ask_row_lock(std::uint32_t id, bool on_cpu) {
   stats_.max_lock_queue = row_locks_.max_queue();
   // Contention (wake-ups, re-checking the updated tuple) is work of this transaction under
   // the lock, per transaction that held or waited for the row when it asked (cost_model.h).
-  if (ahead > 0) t.locked += draw(handoff_us_ * static_cast<double>(ahead));
+  if (ahead > 0) t.locked += draw_other(handoff_us_ * static_cast<double>(ahead));
   t.lock_asked_ns = sched_->now().count();
   if (!granted) {
     t.waits_in = WaitsIn::row_locks;
@@ -314,7 +325,7 @@ void PostgresServer::statement_done(std::uint32_t id) {
     // COMMIT follows the last statement in the same flight: the backend runs it on the CPU it
     // has.
     ++stats_.transactions;
-    keep_cpu(id, Slice::commit, draw(costs_.commit_cpu_us));
+    keep_cpu(id, Slice::commit, draw_other(costs_.commit_cpu_us));
     return;
   }
   yield_cpu();
@@ -350,6 +361,7 @@ void PostgresServer::fail(std::uint32_t id) {
 void PostgresServer::finish(std::uint32_t id) {
   Txn& t = txns_[id];
   const std::coroutine_handle<> waiter = t.call->waiter;
+  const Duration half_rtt = t.half_rtt;
   if (!t.aborted) {
     for (const PgWrite& w : t.writes) tables_.apply(w);
   }
@@ -360,7 +372,7 @@ void PostgresServer::finish(std::uint32_t id) {
   for (const std::uint64_t key : t.likes_held) pass_like_row(key);
   free_txn(id);
   release_connection();
-  sched_->schedule_resume(sched_->now() + half_rtt_, waiter);
+  sched_->schedule_resume(sched_->now() + half_rtt, waiter);
 }
 
 }  // namespace likesim::sim

@@ -94,6 +94,7 @@ class PostgresServer final : public DbExecutor, private EventHandler {
     bool aborted = false;    // a guard answered 0: the rest is skipped and nothing is applied
     std::int64_t value = 0;  // the current statement's answer, once known
     Duration cost{0};        // the current statement's CPU, drawn when it starts
+    Duration half_rtt{0};    // each way, drawn when the call is sent
     Duration locked{0};      // its part under the row lock, with the contention
     std::int64_t lock_asked_ns = 0;
     WaitsIn waits_in = WaitsIn::nothing;  // the lock table it waits in, for waits_for
@@ -109,7 +110,8 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   enum EventKind : std::uint64_t { kArrive, kCpuDone, kFlushDone, kPoolTimer };
 
   void on_event(std::uint64_t arg) override;
-  Duration draw(double us);
+  Duration draw(double us);        // a statement's CPU
+  Duration draw_other(double us);  // flush, commit CPU, contention
   Duration cost_of(const DbStatement& s) const;
 
   // The transaction state machine (postgres_server.cpp).
@@ -151,7 +153,7 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   Scheduler* sched_;
   PostgresCosts costs_;
   RandomStream rng_;
-  Duration half_rtt_;
+  RandomStream rtt_rng_;  // round trips: their own stream, so drawing them moves no service draw
   int pool_size_;
   int cpu_cores_;
   double handoff_us_;

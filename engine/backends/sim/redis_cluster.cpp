@@ -31,7 +31,7 @@ std::vector<std::uint8_t> redis_cli_slot_owners(int masters) {
 }  // namespace
 
 RedisCluster::RedisCluster(Scheduler& s, const RedisCosts& costs, std::uint64_t seed)
-    : sched_(&s), costs_(costs) {
+    : sched_(&s), costs_(costs), rtt_rng_(seed, "redis.rtt") {
   const int n = std::clamp(costs_.nodes, 1, 32);  // the loader allows 1..32 (a bit set per call)
   slot_node_ = redis_cli_slot_owners(n);
   nodes_.reserve(static_cast<std::size_t>(n));
@@ -54,7 +54,13 @@ void RedisCluster::serve_part(int node, const Served& s, Time& done, std::uint32
 
 void RedisCluster::submit(KvCall* call) {
   const Time now = sched_->now();
-  const Time arrival = now + from_micros(costs_.rtt_us / 2);
+  // One round trip drawn per call (its measured shape under `empirical`). The way in takes at
+  // most half the mean and the way back the rest, so a call that draws the tail is late
+  // itself instead of holding up, in the node's FIFO, every call sent after it.
+  const double rtt = draw_rtt_us(costs_.distribution, costs_.rtt_shape, costs_.rtt_us, rtt_rng_);
+  const double in_us = std::min(rtt, costs_.rtt_us) / 2;
+  const Duration reply_leg = from_micros(rtt - in_us);
+  const Time arrival = now + from_micros(in_us);
   const std::uint32_t ticket =
       free_tickets_.empty() ? static_cast<std::uint32_t>(pending_.size()) : free_tickets_.back();
   Time done = arrival;
@@ -93,7 +99,8 @@ void RedisCluster::submit(KvCall* call) {
                  done, pending);
     }
   }
-  finish(ticket, pending, done, now, call, nullptr, call->n ? node_of(call->commands[0].key) : 0);
+  finish(ticket, pending, done, now, reply_leg, call, nullptr,
+         call->n ? node_of(call->commands[0].key) : 0);
 }
 
 void RedisCluster::submit_work(RedisWorkCall* call) {
@@ -107,25 +114,25 @@ void RedisCluster::submit_work(RedisWorkCall* call) {
   serve_part(node,
              nodes_[node].serve_work(arrival, call->service_us, call->modifies, ticket, closed_),
              done, pending);
-  finish(ticket, pending, done, now, nullptr, call, node);
+  finish(ticket, pending, done, now, from_micros(costs_.rtt_us / 2), nullptr, call, node);
 }
 
 void RedisCluster::finish(std::uint32_t ticket, std::uint32_t pending, Time done, Time now,
-                          KvCall* kv, RedisWorkCall* work, int stats_node) {
+                          Duration reply_leg, KvCall* kv, RedisWorkCall* work, int stats_node) {
   const Time deadline = now + from_millis(costs_.timeout_ms);
   if (pending == 0) {
-    answer(kv, work, done, deadline, stats_node);
+    answer(kv, work, done, reply_leg, deadline, stats_node);
   } else {
     if (ticket == pending_.size()) {
       pending_.emplace_back();
     } else {
       free_tickets_.pop_back();
     }
-    pending_[ticket] = Pending{kv, work, deadline, done, pending, stats_node};
+    pending_[ticket] = Pending{kv, work, deadline, done, reply_leg, pending, stats_node};
     // `done` is a lower bound here (the start of an iteration the call joined): if even that
     // misses the deadline, the timeout is certain and answered now.
-    if (done + from_micros(costs_.rtt_us / 2) > deadline) {
-      answer(kv, work, done, deadline, stats_node);
+    if (done + reply_leg > deadline) {
+      answer(kv, work, done, reply_leg, deadline, stats_node);
       pending_[ticket].kv = nullptr;
       pending_[ticket].work = nullptr;
     }
@@ -133,9 +140,9 @@ void RedisCluster::finish(std::uint32_t ticket, std::uint32_t pending, Time done
   drain_closed();  // this arrival may have closed other calls' iterations
 }
 
-void RedisCluster::answer(KvCall* kv, RedisWorkCall* work, Time done, Time deadline,
-                          int stats_node) {
-  Time reply_at = done + from_micros(costs_.rtt_us / 2);
+void RedisCluster::answer(KvCall* kv, RedisWorkCall* work, Time done, Duration reply_leg,
+                          Time deadline, int stats_node) {
+  Time reply_at = done + reply_leg;
   if (reply_at > deadline) {
     reply_at = deadline;
     if (kv) {
@@ -152,7 +159,7 @@ void RedisCluster::drain_closed() {
     Pending& p = pending_[c.ticket];
     p.done = std::max(p.done, c.done);
     if (--p.parts_left > 0) continue;
-    if (p.kv || p.work) answer(p.kv, p.work, p.done, p.deadline, p.stats_node);
+    if (p.kv || p.work) answer(p.kv, p.work, p.done, p.reply_leg, p.deadline, p.stats_node);
     p = Pending{};
     free_tickets_.push_back(c.ticket);
   }

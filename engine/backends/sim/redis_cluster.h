@@ -90,20 +90,24 @@ class RedisCluster final : public KvExecutor, private EventHandler {
     RedisWorkCall* work = nullptr;
     Time deadline{0};
     Time done{0};
+    Duration reply_leg{0};
     std::uint32_t parts_left = 0;
     int stats_node = 0;
   };
   void on_event(std::uint64_t node) override;  // closes node's iteration
   // Sends one request to `node`; updates the call's done time or pending count.
   void serve_part(int node, const Served& s, Time& done, std::uint32_t& pending);
-  // Answers a call once every part is done: at done + rtt/2, or `timeout` at the deadline.
-  void answer(KvCall* kv, RedisWorkCall* work, Time done, Time deadline, int stats_node);
-  void finish(std::uint32_t ticket, std::uint32_t pending, Time done, Time now, KvCall* kv,
-              RedisWorkCall* work, int stats_node);
+  // Answers a call once every part is done: at done + its reply leg, or `timeout` at the
+  // deadline.
+  void answer(KvCall* kv, RedisWorkCall* work, Time done, Duration reply_leg, Time deadline,
+              int stats_node);
+  void finish(std::uint32_t ticket, std::uint32_t pending, Time done, Time now,
+              Duration reply_leg, KvCall* kv, RedisWorkCall* work, int stats_node);
   void drain_closed();
 
   Scheduler* sched_;
   RedisCosts costs_;
+  RandomStream rtt_rng_;  // round trips, drawn only under distribution = empirical
   std::vector<RedisNode> nodes_;
   std::vector<std::uint8_t> slot_node_;  // kClusterSlots entries: owner of each slot
   std::vector<int> parts_scratch_;       // indexes of the current call's commands on one node

@@ -82,10 +82,15 @@ RedisNode::Cost RedisNode::apply(const KvCommand& c, KvReply& r) {
   return {k.command_us, false};
 }
 
-Duration RedisNode::draw(double mean_us) {
-  double us = mean_us;
+// The measured service shape is the commands'; an fsync keeps its mean under `empirical`.
+Duration RedisNode::draw_fsync() {
+  double us = costs_->fsync_always_us;
   if (costs_->distribution == ServiceDistribution::exponential) us = rng_.exponential(us);
   return from_micros(us);
+}
+
+Duration RedisNode::draw(double mean_us) {
+  return from_micros(draw_service_us(costs_->distribution, costs_->service_shape, mean_us, rng_));
 }
 
 Served RedisNode::serve(Time arrival, const KvCommand* commands, KvReply* replies, const int* which,
@@ -129,7 +134,7 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
     // The thread is idle: it reads this request alone, serves it, fsyncs, replies.
     Duration fsync{0};
     if (modifies) {
-      fsync = draw(costs_->fsync_always_us);
+      fsync = draw_fsync();
       stats_.busy_ns += fsync.count();
       ++stats_.fsyncs;
     }
@@ -150,7 +155,7 @@ void RedisNode::close_batch(Time t, std::vector<ClosedRequest>& closed) {
   if (!batch_.open || free_at_ > t) return;
   Duration fsync{0};
   if (batch_.modifies) {
-    fsync = draw(costs_->fsync_always_us);
+    fsync = draw_fsync();
     stats_.busy_ns += fsync.count();
     ++stats_.fsyncs;
   }

@@ -90,6 +90,7 @@ class RedisNode {
   bool bloom_test_and_set(PostId post, UserId item, bool set);
   // The one place service times are drawn (deterministic or around the mean).
   Duration draw(double mean_us);
+  Duration draw_fsync();
   Served schedule(Time arrival, Duration service, bool modifies, std::uint32_t ticket,
                   std::vector<ClosedRequest>& closed);
   bool fsync_always() const { return costs_->appendfsync == RedisCosts::Appendfsync::always; }

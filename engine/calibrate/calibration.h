@@ -4,11 +4,16 @@
 // usec_per_call after CONFIG RESETSTAT) for INCRBY, SADD, GET, MGET of 1 and 16 keys, the
 // like script and the Bloom script (EVALSHA); the request overhead from the rate at which one
 // key saturates under likesim's own client (open loop, median of three knees,
-// engine/run/saturation.h), so the simulated node saturates where the real one does; the
+// engine/calibrate/saturation.h), so the simulated node saturates where the real one does; the
 // network round trip from sequential GETs. PostgreSQL: the round trip (SELECT 1), a read statement,
-// an insert with synchronous_commit off and on (the difference is the WAL flush), COUNT(*) over 0
-// and 100,000 rows (per-row cost), and the hot-row throughput under 16 connections (the lock hold
-// time, reported). The output is a TOML cost file that `likesim run --costs` loads.
+// an insert with synchronous_commit off and on (the difference is the WAL flush), inserts in and
+// out of an open transaction (the difference is the commit's CPU), COUNT(*) over 0 and 100,000
+// rows (per-row cost), and the hot-row throughput under 16 connections (the lock hold time,
+// reported). Beside each round trip's mean it writes the distribution (rtt_us_quantiles; for
+// PostgreSQL also service_quantiles, the read's spread beyond the round trip's) at
+// sim::kQuantilePoints, with distribution = "empirical", so the simulator draws from them
+// (engine/backends/sim/service_time.h). The arithmetic is in calibration_math.h. The output is
+// a TOML cost file that `likesim run --costs` loads.
 //
 //   std::string toml = calibrate(servers, [](const std::string& s) { std::cerr << s; });
 #pragma once

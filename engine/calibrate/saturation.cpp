@@ -1,4 +1,4 @@
-#include "engine/run/saturation.h"
+#include "engine/calibrate/saturation.h"
 
 #include <chrono>
 #include <cstdint>

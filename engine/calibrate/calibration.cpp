@@ -1,16 +1,19 @@
-#include "engine/run/calibration.h"
+#include "engine/calibrate/calibration.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "engine/backends/real/backend_error.h"
 #include "engine/backends/real/stream_command_costs.h"
+#include "engine/backends/sim/service_time.h"
+#include "engine/calibrate/calibration_math.h"
+#include "engine/calibrate/saturation.h"
 #include "engine/run/real_world.h"
-#include "engine/run/saturation.h"
 
 namespace likesim {
 namespace {
@@ -77,7 +80,7 @@ class Calibrator {
       if (st != ReplyStatus::ok) throw real::BackendError(redis_name(), "MGET failed");
     }
   }
-  Task<void> get_latency_loop(int n, double& total_us) {
+  Task<void> get_latency_loop(int n, std::vector<double>& samples_us) {
     // The saturation sweep ends with commands timing out and connections being reopened:
     // wait until the node answers again before timing anything.
     const Time give_up = rt_.now() + 10s;
@@ -90,12 +93,12 @@ class Calibrator {
     for (int i = 0; i < n; ++i) {
       const Time t0 = rt_.now();
       const KvReply r = co_await kv_.get(KeyId::counter(1));
-      total_us += to_seconds(rt_.now() - t0) * 1e6;
+      samples_us.push_back(to_seconds(rt_.now() - t0) * 1e6);
       if (r.status != ReplyStatus::ok) throw real::BackendError(redis_name(), "GET failed");
     }
   }
 
-  // The single-key INCRBY knee under likesim's client (engine/run/saturation.h).
+  // The single-key INCRBY knee under likesim's client (engine/calibrate/saturation.h).
   double incr_knee() {
     const Duration window = from_seconds(std::min(0.5, options_.seconds_per_measure));
     const double knee = saturation_knee([&](double rate) {
@@ -108,21 +111,48 @@ class Calibrator {
   }
 
   // --- PostgreSQL ---
-  Task<void> db_loop(int n, DbVerb verb, PostId post, UserId first_user, double& total_us) {
+  Task<void> db_loop(int n, DbVerb verb, PostId post, UserId first_user,
+                     std::vector<double>& samples_us) {
     for (int i = 0; i < n; ++i) {
       const DbStatement s{post, first_user + static_cast<UserId>(i), 0, verb};
       const Time t0 = rt_.now();
       const DbReply r = co_await db_.run(s);
-      total_us += to_seconds(rt_.now() - t0) * 1e6;
+      samples_us.push_back(to_seconds(rt_.now() - t0) * 1e6);
       if (r.status != ReplyStatus::ok) {
         throw real::BackendError(world_.postgres().name(), "a calibration statement failed");
       }
     }
   }
+  // Sequential latencies of `n` statements, in µs.
+  std::vector<double> db_samples(int n, DbVerb verb, PostId post, UserId first_user) {
+    std::vector<double> samples;
+    rt_.block_on(db_loop(n, verb, post, first_user, samples), kLimit);
+    return samples;
+  }
   double db_us(int n, DbVerb verb, PostId post, UserId first_user) {
+    return mean(db_samples(n, verb, post, first_user));
+  }
+  static double mean(std::span<const double> v) {
     double total = 0;
-    rt_.block_on(db_loop(n, verb, post, first_user, total), kLimit);
-    return total / n;
+    for (const double x : v) total += x;
+    return v.empty() ? 0 : total / static_cast<double>(v.size());
+  }
+  // µs of each of `n` statements `sql(i)` sent one at a time on the blocking admin connection.
+  template <class Sql>
+  std::vector<double> admin_samples(int n, Sql sql) {
+    std::vector<double> samples;
+    for (int i = 0; i < n; ++i) {
+      const std::string text = sql(i);
+      const auto t0 = std::chrono::steady_clock::now();
+      world_.postgres().query_value(text);
+      samples.push_back(
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return samples;
+  }
+  template <class Sql>
+  double admin_us(int n, Sql sql) {
+    return mean(admin_samples(n, sql));
   }
   Task<void> hot_row_worker(Time until, std::uint64_t& done, int& running) {
     while (rt_.now() < until) {
@@ -131,6 +161,16 @@ class Calibrator {
     }
     --running;
   }
+  static std::string list(std::span<const double> values) {
+    std::string out = "[";
+    char v[32];
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      std::snprintf(v, sizeof v, "%s%.2f", i ? ", " : "", values[i]);
+      out += v;
+    }
+    return out + "]";
+  }
+  static std::string point_names() { return "min, p10, p25, p50, p75, p90, p95, p99, p99.9, max"; }
   static Task<void> timed_inserts(real::AsioRuntime& rt, Db db, int n, double& total) {
     for (int i = 0; i < n; ++i) {
       const Time t0 = rt.now();
@@ -140,6 +180,21 @@ class Calibrator {
     }
   }
 
+  // The first three fields of /proc/loadavg, or "unknown": a loaded machine's tails are its
+  // scheduler's, and a reader of the cost file should know.
+  static std::string load_average() {
+    std::FILE* f = std::fopen("/proc/loadavg", "r");
+    if (!f) return "unknown";
+    double a = 0, b = 0, c = 0;
+    const int got = std::fscanf(f, "%lf %lf %lf", &a, &b, &c);
+    std::fclose(f);
+    if (got != 3) return "unknown";
+    char text[64];
+    std::snprintf(text, sizeof text, "%.2f %.2f %.2f", a, b, c);
+    return text;
+  }
+
+  std::string load_;
   RealWorld& world_;
   real::AsioRuntime& rt_;
   Kv kv_;
@@ -150,11 +205,24 @@ class Calibrator {
 
 std::string Calibrator::run() {
   const int n = options_.samples;
+  load_ = load_average();
   char line[512];
   std::string out;
   auto emit = [&](const char* fmt, auto... args) {
     std::snprintf(line, sizeof line, fmt, args...);
     out += line;
+  };
+  // A quantile table the loader accepts (sim::EmpiricalShape), else a comment saying why not:
+  // e.g. a difference of two paths' latencies that is 0 everywhere has no shape to draw.
+  auto emit_table = [&](const char* key, const std::vector<double>& q) {
+    const absl::StatusOr<sim::EmpiricalShape> shape = sim::EmpiricalShape::from_quantiles(q);
+    if (shape.ok()) {
+      out += std::string(key) + " = " + list(q) + "\n";
+      return true;
+    }
+    out += "# " + std::string(key) + " not written (" + std::string(shape.status().message()) +
+           "): " + list(q) + "\n";
+    return false;
   };
 
   // ---- Redis: per-command service times, from the server's own accounting.
@@ -193,6 +261,11 @@ std::string Calibrator::run() {
     b.add({KeyId::bloom(5), {}, i, KvVerb::bf_add});
     return b;
   });
+  const double bloom_exists_us = server_us("evalsha", n, [](int i) {
+    KvBatch b;
+    b.add({KeyId::bloom(5), {}, i, KvVerb::bf_exists});
+    return b;
+  });
 
   const real::StreamCommandCosts streams =  // sim::RedisStreamLog's commands
       real::measure_stream_command_costs(rt_, world_.redis(), 0, n);
@@ -202,28 +275,34 @@ std::string Calibrator::run() {
   // The knee three times over (on a 2-core machine single knees vary by ±20 %): the median.
   std::vector<double> knees;
   for (int i = 0; i < 3; ++i) knees.push_back(incr_knee());
+  const double saturation_per_s = median_of_three(knees[0], knees[1], knees[2]);
   std::sort(knees.begin(), knees.end());
-  const double saturation_per_s = knees[1];
-  const double request_us = std::max(0.0, 1e6 / saturation_per_s - incr_us);
+  const double request_us = request_overhead_us(saturation_per_s, incr_us);
 
-  double total = 0;
-  rt_.block_on(get_latency_loop(n, total), kLimit);
-  const double get_latency_us = total / n;
-  const double redis_rtt_us = std::max(0.0, get_latency_us - request_us - get_us);
+  // Sequential GETs: the round trip's mean and its spread (the server's part is a fixed ~12 µs
+  // here, so the whole spread is the round trip's: client, kernel, scheduling).
+  std::vector<double> get_samples;
+  rt_.block_on(get_latency_loop(n, get_samples), kLimit);
+  const double get_latency_us = mean(get_samples);
+  const double redis_server_part_us = request_us + get_us;
+  const double redis_rtt_us = std::max(0.0, get_latency_us - redis_server_part_us);
+  const std::vector<double> get_q = quantiles_at_points(get_samples);
+  const std::vector<double> redis_rtt_q = shifted_quantiles(get_q, redis_server_part_us);
 
   // ---- PostgreSQL.
   const std::string pg = world_.postgres().name();
   say_("calibrate: " + pg + ": statements, WAL flush, COUNT(*) per row, hot row\n");
-  double select1 = 0;
-  for (int i = 0; i < 200; ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    world_.postgres().query_value("SELECT 1");
-    select1 +=
-        std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count();
-  }
-  const double pg_rtt_us = select1 / 200;
-  const double read_us = db_us(n, DbVerb::like_exists, 10, 1);
+  // The round trip: SELECT 1, sequential, on the blocking connection (no statement work).
+  const std::vector<double> select1_samples =
+      admin_samples(n, [](int) { return std::string("SELECT 1"); });
+  const double pg_rtt_us = mean(select1_samples);
+  const std::vector<double> pg_rtt_q = quantiles_at_points(select1_samples);
+  const std::vector<double> read_samples = db_samples(n, DbVerb::like_exists, 10, 1);
+  const double read_us = mean(read_samples);
   const double statement_us = std::max(1.0, read_us - pg_rtt_us);
+  // The read's spread beyond its round trip's: the service-time shape.
+  const std::vector<double> read_q = quantiles_at_points(read_samples);
+  const std::vector<double> pg_service_q = difference_quantiles(read_q, pg_rtt_q);
   const double insert_sync_us = db_us(n / 4, DbVerb::insert_like, 11, 1);
   // synchronous_commit off for the same inserts, on a client of its own.
   real::PostgresOptions async_options;
@@ -236,9 +315,34 @@ std::string Calibrator::run() {
     rt_.block_on(timed_inserts(rt_, async_db, n / 4, insert_async_total), kLimit);
   }
   const double insert_async_us = insert_async_total / (n / 4);
-  const double commit_cpu_us = 5.0;  // not separable from the insert here: the default
-  const double insert_us = std::max(1.0, insert_async_us - pg_rtt_us - commit_cpu_us);
-  const double wal_flush_us = std::max(0.0, insert_sync_us - insert_async_us);
+  const double wal_flush = wal_flush_us(insert_sync_us, insert_async_us);
+  // The commit's CPU apart from the insert's: on one connection with synchronous_commit off,
+  // inserts each in its own transaction, then as many inside one open transaction (no commit
+  // each), and SELECT 1 on the same path for its round trip.
+  const int m = std::max(10, n / 4);
+  world_.postgres().query_value("SET synchronous_commit = off");
+  const std::vector<double> admin_rtt =
+      admin_samples(m, [](int) { return std::string("SELECT 1"); });
+  const std::vector<double> autocommit = admin_samples(m, [](int i) {
+    return "INSERT INTO likes (post_id, user_id) VALUES (15, " + std::to_string(i) +
+           ") ON CONFLICT DO NOTHING";
+  });
+  world_.postgres().query_value("BEGIN");
+  const std::vector<double> in_txn = admin_samples(m, [](int i) {
+    return "INSERT INTO likes (post_id, user_id) VALUES (16, " + std::to_string(i) +
+           ") ON CONFLICT DO NOTHING";
+  });
+  const double admin_rtt_us = mean(admin_rtt), autocommit_us = mean(autocommit),
+               in_txn_us = mean(in_txn);
+  // Medians beside the means: on a loaded machine a few preempted samples move a mean by more
+  // than the difference measured; the medians say what an unloaded server would.
+  const double admin_rtt_p50 = quantiles_at_points(admin_rtt)[3];
+  const double autocommit_p50 = quantiles_at_points(autocommit)[3];
+  const double in_txn_p50 = quantiles_at_points(in_txn)[3];
+  world_.postgres().query_value("COMMIT");
+  world_.postgres().query_value("SET synchronous_commit TO DEFAULT");
+  const double commit_cpu = commit_cpu_us(autocommit_us, in_txn_us);
+  const double insert_us = std::max(1.0, in_txn_us - admin_rtt_us);
 
   constexpr int kCountRows = 100000;
   world_.postgres().query_value(
@@ -246,8 +350,7 @@ std::string Calibrator::run() {
       std::to_string(kCountRows) + ") g ON CONFLICT DO NOTHING RETURNING 1");
   const double count_empty_us = db_us(50, DbVerb::count_likes, 14, 0);
   const double count_full_us = db_us(50, DbVerb::count_likes, 13, 0);
-  const double count_per_row_ns =
-      std::max(0.0, (count_full_us - count_empty_us) * 1000.0 / kCountRows);
+  const double count_per_row = count_per_row_ns(count_empty_us, count_full_us, kCountRows);
   const double count_base_us = std::max(1.0, count_empty_us - pg_rtt_us);
 
   std::uint64_t hot = 0;
@@ -260,6 +363,7 @@ std::string Calibrator::run() {
 
   emit("# likesim cost file, written by `likesim calibrate` against %s and %s.\n",
        redis_name().c_str(), pg.c_str());
+  emit("# Machine load when it started (1, 5, 15 min; /proc/loadavg): %s\n", load_.c_str());
   emit(
       "# Load it with: likesim run SCENARIO --costs FILE (its values replace the scenario's).\n\n");
   emit("[backends.redis]\n");
@@ -269,7 +373,8 @@ std::string Calibrator::run() {
   emit("mget_base_us = %.3f      # GET = MGET of 1: %.3f us\n", mget_base_us, get_us);
   emit("mget_per_key_us = %.3f   # MGET of 16: %.3f us\n", mget_per_key_us, mget16_us);
   emit("script_us = %.3f         # EVALSHA like script\n", script_us);
-  emit("bloom_us = %.3f          # EVALSHA Bloom add (7 SETBIT)\n", bloom_us);
+  emit("bloom_us = %.3f          # EVALSHA Bloom add (7 SETBIT); Bloom exists (7 GETBIT): %.3f\n",
+       bloom_us, bloom_exists_us);
   emit("xadd_us = %.3f           # XADD\n", streams.xadd_us);
   emit("xread_base_us = %.3f     # XREADGROUP of 1: %.3f us\n", streams.xread_base_us(),
        streams.read1_us);
@@ -286,21 +391,43 @@ std::string Calibrator::run() {
       "# per connection) => request overhead = 1/that - INCRBY's service time\n",
       saturation_per_s, knees[0], knees[1], knees[2]);
   emit("request_us = %.3f\n", request_us);
-  emit("# sequential GET: %.1f us => network round trip\n", get_latency_us);
-  emit("rtt_us = %.3f\n\n", redis_rtt_us);
+  emit("# sequential GET: %.1f us (p50 %.1f us) => network round trip\n", get_latency_us, get_q[3]);
+  emit("rtt_us = %.3f\n", redis_rtt_us);
+  emit("# the spread: sequential GET quantiles (%s) minus the server's %.1f us\n",
+       point_names().c_str(), redis_server_part_us);
+  emit("# GET: %s\n", list(get_q).c_str());
+  const bool redis_shape = emit_table("rtt_us_quantiles", redis_rtt_q);
+  emit(
+      "# service-time spread: not observable (INFO commandstats gives means; latencystats counts\n"
+      "# whole microseconds, coarser than these ~1 us commands): service times stay at their "
+      "means\n");
+  if (redis_shape) emit("distribution = \"empirical\"\n");
+  emit("\n");
   emit("[backends.postgres]\n");
-  emit("# SELECT 1 sequential: %.1f us\n", pg_rtt_us);
+  emit("# SELECT 1 sequential: %.1f us (p50 %.1f us)\n", pg_rtt_us, pg_rtt_q[3]);
   emit("rtt_us = %.3f\n", pg_rtt_us);
-  emit("# like_exists sequential: %.1f us\n", read_us);
+  bool pg_shape = emit_table("rtt_us_quantiles", pg_rtt_q);
+  emit("# like_exists sequential: %.1f us; its quantiles: %s\n", read_us, list(read_q).c_str());
   emit("statement_us = %.3f\n", statement_us);
+  emit("# service spread = like_exists quantiles - SELECT 1 quantiles (point by point)\n");
+  pg_shape |= emit_table("service_quantiles", pg_service_q);
+  if (pg_shape) emit("distribution = \"empirical\"\n");
   emit("# insert sequential: %.1f us with synchronous_commit off, %.1f us on\n", insert_async_us,
        insert_sync_us);
+  emit(
+      "# one connection, synchronous_commit off: SELECT 1 %.1f us, insert in its own transaction\n"
+      "# %.1f us, inside an open transaction %.1f us => commit CPU, and insert = in-txn - SELECT "
+      "1\n",
+      admin_rtt_us, autocommit_us, in_txn_us);
+  emit("# (medians: SELECT 1 %.1f us, own transaction %.1f us, open transaction %.1f us)\n",
+       admin_rtt_p50, autocommit_p50, in_txn_p50);
   emit("insert_us = %.3f\n", insert_us);
-  emit("wal_flush_us = %.3f\n", wal_flush_us);
+  emit("commit_cpu_us = %.3f\n", commit_cpu);
+  emit("wal_flush_us = %.3f\n", wal_flush);
   emit("# COUNT(*): %.1f us over 0 rows, %.1f us over %d rows\n", count_empty_us, count_full_us,
        kCountRows);
   emit("count_base_us = %.3f\n", count_base_us);
-  emit("count_per_row_ns = %.3f\n", count_per_row_ns);
+  emit("count_per_row_ns = %.3f\n", count_per_row);
   emit("# hot row (counter_add, 16 connections, synchronous_commit on): %.0f tx/s => the row\n",
        hot_per_s);
   emit("# lock is held %.1f us per transaction (lock_handoff_us keeps the scenario's value)\n",
