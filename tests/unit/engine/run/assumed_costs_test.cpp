@@ -10,7 +10,7 @@
 #include "engine/backends/sim/cost_sources.h"
 #include "engine/metrics/report_json.h"
 #include "engine/metrics/report_table.h"
-#include "engine/run/scenario_loader.h"
+#include "engine/scenario/scenario_loader.h"
 #include "engine/run/simulated_run.h"
 
 namespace likesim {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/run/scenario_loader.h"
+#include "engine/scenario/scenario_loader.h"
 #include "tests/unit/engine/cli/cli_test_support.h"
 
 namespace likesim {
@@ -83,8 +83,8 @@ TEST(CostFileDistribution, BadTablesNameFileLineAndKey) {
   const std::vector<Bad> bad = {
       {"[1, 2, 3, 4, 5, 4, 7, 8, 9, 10]", "never decrease"},
       {"[]", "expected 10 quantiles"},
-      {"[1, 2, 3, 4, 5, 6, 7, 8, 9, inf]", "finite"},
-      {"[1, 2, 3, 4, 5, 6, 7, 8, 9, nan]", "finite"},
+      {"[1, 2, 3, 4, 5, 6, 7, 8, 9, inf]", "inf out of range"},
+      {"[1, 2, 3, 4, 5, 6, 7, 8, 9, nan]", "nan out of range"},
       {"[1, 2, 3]", "got 3"},
       {"[1, 2, 3, 4, 5, 6, 7, 8, 9, \"x\"]", "expected numbers"},
       {"12", "expected an array"},
