@@ -6,6 +6,7 @@
 
 #include "engine/backends/db.h"
 #include "engine/backends/kv.h"
+#include "engine/core/random_stream.h"
 
 namespace likesim {
 namespace {
@@ -48,9 +49,15 @@ struct OpenLoop {
     }
     --in_flight;
   }
-  Task<void> feed(double rate, std::uint64_t n) {
-    for (std::uint64_t i = 0; i < n; ++i) {
-      const Time intended = window.start + from_seconds(static_cast<double>(i) / rate);
+  // Poisson arrivals, as a workload's (workloads/steady_workload.cpp), from a stream of their
+  // own: both worlds are offered the same send times.
+  Task<void> feed(double rate) {
+    RandomStream arrivals(1, "validate.arrivals");
+    const double mean_gap_ns = 1e9 / rate;
+    for (double at_ns = arrivals.exponential(mean_gap_ns);;
+         at_ns += arrivals.exponential(mean_gap_ns)) {
+      const Time intended = window.start + Duration(static_cast<std::int64_t>(at_ns));
+      if (intended >= window.end) break;
       co_await rt.sleep_until(intended);
       ++in_flight;
       rt.start_now(one(intended));
@@ -112,8 +119,7 @@ ShapeFigures offer_open_loop(World& world, OpenLoopWork work, double rate, Durat
   ShapeFigures out;
   OpenLoop loop{rt, world.context(1).kv, work, Window(rt.now() + 10ms, window), out};
   out.measured_s = loop.window.measured_s();
-  const auto n = static_cast<std::uint64_t>(rate * to_seconds(window));
-  rt.spawn(loop.feed(rate, n));
+  rt.spawn(loop.feed(rate));
   wait_for(
       world, [&] { return loop.fed && loop.in_flight == 0; }, loop.window.end + 60s,
       work == OpenLoopWork::incr_one_key ? "INCRBY" : "MGET");

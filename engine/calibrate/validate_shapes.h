@@ -1,7 +1,7 @@
 // The load shapes `likesim validate` offers, each written once against a World (world.h), so
 // the simulated and the real run of a point differ only in the world they are given.
 //
-//   open loop (a run's driver): requests start at their intended times, i / rate, however far
+//   open loop (a run's driver): requests start at their intended (Poisson) times, however far
 //     behind the servers are; latency is measured from the intended time (DESIGN.md §4).
 //   closed loop (a connection pool's clients): `clients` loops, each issuing its next
 //     statement when the last one answers; latency is per statement.

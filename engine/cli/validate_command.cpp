@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -15,6 +16,18 @@
 namespace po = boost::program_options;
 
 namespace likesim {
+namespace {
+
+// The machine's 1-minute load average: real figures on a 2-core machine shared with builds
+// mean little when it is far above 2, so the table says what it was.
+std::string load_average() {
+  std::ifstream in("/proc/loadavg");
+  std::string one;
+  in >> one;
+  return one.empty() ? "?" : one;
+}
+
+}  // namespace
 
 int validate_command(int argc, char** argv) {
   std::string costs_path, out_path, scenario_path = "scenarios/real-smoke.toml";
@@ -106,13 +119,17 @@ int validate_command(int argc, char** argv) {
   options.quick = vm.count("quick") > 0;
 
   ValidateResult result;
+  const std::string load_before = load_average();
   try {
     result = validate(options, [](const std::string& line) { std::cerr << line; });
   } catch (const std::exception& e) {
     std::cerr << "likesim validate: " << e.what() << "\n";
     return 1;
   }
+  const std::string load_after = load_average();
   if (out_path != "-") {
+    std::cout << "load average (1 min): " << load_before << " before, " << load_after
+              << " after (2 cores)\n";
     if (result.knee_per_s > 0) {
       std::cout << "single-key INCRBY knee: " << static_cast<long long>(result.knee_per_s) << "/s ("
                 << result.knee_source << ")\n";
@@ -126,6 +143,8 @@ int validate_command(int argc, char** argv) {
     j["costs"] = costs_path;
     j["knee_per_s"] = result.knee_per_s;
     j["knee_source"] = result.knee_source;
+    j["load_average_before"] = load_before;
+    j["load_average_after"] = load_after;
     if (!write_output(out_path, j.dump(2) + "\n")) {
       std::cerr << "likesim validate: cannot write '" << out_path << "'\n";
       return 1;
