@@ -84,7 +84,15 @@ class Validation {
   }
 
   void add(const std::string& shape, const std::string& point, const ShapeFigures& sim,
-           const ShapeFigures& real, bool throughput, const std::string& note = {}) {
+           const ShapeFigures& real, bool throughput, std::string note = {}) {
+    if (real.send_lag.total_count() > 0) {
+      char lag[96];
+      std::snprintf(lag, sizeof lag, "%sreal sends late p50 %lld / p99 %lld us",
+                    note.empty() ? "" : "; ",
+                    static_cast<long long>(real.send_lag.value_at_percentile(50.0)),
+                    static_cast<long long>(real.send_lag.value_at_percentile(99.0)));
+      note += lag;
+    }
     if (throughput)
       rows_.push_back(
           {shape, point, Metric::throughput, sim.throughput(), real.throughput(), note});

@@ -30,6 +30,7 @@ struct OpenLoop {
   bool fed = false;
 
   Task<void> one(Time intended) {
+    if (intended >= window.measure_from) out.send_lag.record(rt.now() - intended);
     ReplyStatus status = ReplyStatus::ok;
     if (work == OpenLoopWork::incr_one_key) {
       const KvReply r = co_await kv.incr_by(KeyId::counter(6), 1);

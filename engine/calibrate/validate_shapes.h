@@ -22,8 +22,11 @@
 namespace likesim {
 
 struct ShapeFigures {
-  LatencyHistogram latency;    // ok answers, µs: open loop, of requests intended in the
-                               // measured part; closed loop, answered in it
+  LatencyHistogram latency;  // ok answers, µs: open loop, of requests intended in the
+                             // measured part; closed loop, answered in it
+  // Open loop: how late each request was sent after its intended time, µs. A real client
+  // short of CPU sends late, and that lateness is in its latencies (not the servers').
+  LatencyHistogram send_lag;
   std::uint64_t answered = 0;  // ok answers that came inside the measured part
   std::uint64_t failed = 0;    // any status but ok, anywhere in the window
   double measured_s = 0;       // length of the measured part

@@ -1,5 +1,6 @@
 #include "engine/calibrate/validate_strategies.h"
 
+#include <cstdio>
 #include <stdexcept>
 
 #include "engine/backends/real/endpoint.h"
@@ -41,8 +42,10 @@ std::vector<ValidationRow> validate_strategies(Scenario scenario,
     const StrategyReport* r = find(real, c.name);
     if (!s || !r) continue;
     const std::string shape = "strategy " + c.name;
-    std::string note;
-    if (!r->warnings.empty()) note = "real: " + r->warnings.front();
+    // How late the real driver started requests: that delay is in the real latencies.
+    char note[96];
+    std::snprintf(note, sizeof note, "real driver late p99 %.1f / max %.1f ms",
+                  r->driver_lag_p99_ms, r->driver_lag_max_ms);
     for (Op op : {Op::like, Op::count}) {
       const OpFigures& so = s->op(op);
       const OpFigures& ro = r->op(op);

@@ -27,6 +27,14 @@ std::string load_average() {
   return one.empty() ? "?" : one;
 }
 
+// The share of the last 10 s in which some runnable task waited for a CPU (Linux PSI), or "?".
+std::string cpu_pressure() {
+  std::ifstream in("/proc/pressure/cpu");
+  std::string some, avg10;
+  in >> some >> avg10;
+  return avg10.rfind("avg10=", 0) == 0 ? avg10.substr(6) + "%" : "?";
+}
+
 }  // namespace
 
 int validate_command(int argc, char** argv) {
@@ -120,6 +128,7 @@ int validate_command(int argc, char** argv) {
 
   ValidateResult result;
   const std::string load_before = load_average();
+  const std::string pressure_before = cpu_pressure();
   try {
     result = validate(options, [](const std::string& line) { std::cerr << line; });
   } catch (const std::exception& e) {
@@ -127,9 +136,11 @@ int validate_command(int argc, char** argv) {
     return 1;
   }
   const std::string load_after = load_average();
+  const std::string pressure_after = cpu_pressure();
   if (out_path != "-") {
     std::cout << "load average (1 min): " << load_before << " before, " << load_after
-              << " after (2 cores)\n";
+              << " after; time some task waited for a CPU (10 s): " << pressure_before
+              << " before, " << pressure_after << " after\n";
     if (result.knee_per_s > 0) {
       std::cout << "single-key INCRBY knee: " << static_cast<long long>(result.knee_per_s) << "/s ("
                 << result.knee_source << ")\n";
@@ -145,6 +156,8 @@ int validate_command(int argc, char** argv) {
     j["knee_source"] = result.knee_source;
     j["load_average_before"] = load_before;
     j["load_average_after"] = load_after;
+    j["cpu_pressure_before"] = pressure_before;
+    j["cpu_pressure_after"] = pressure_after;
     if (!write_output(out_path, j.dump(2) + "\n")) {
       std::cerr << "likesim validate: cannot write '" << out_path << "'\n";
       return 1;
