@@ -86,11 +86,14 @@ class Validation {
   void add(const std::string& shape, const std::string& point, const ShapeFigures& sim,
            const ShapeFigures& real, bool throughput, std::string note = {}) {
     if (real.send_lag.total_count() > 0) {
-      char lag[96];
-      std::snprintf(lag, sizeof lag, "%sreal sends late p50 %lld / p99 %lld us",
-                    note.empty() ? "" : "; ",
-                    static_cast<long long>(real.send_lag.value_at_percentile(50.0)),
-                    static_cast<long long>(real.send_lag.value_at_percentile(99.0)));
+      auto us = [](const LatencyHistogram& h, double p) {
+        return static_cast<long long>(h.value_at_percentile(p));
+      };
+      char lag[128];
+      std::snprintf(lag, sizeof lag,
+                    "%sreal: sent late p50 %lld / p99 %lld us, from send p50 %lld / p99 %lld us",
+                    note.empty() ? "" : "; ", us(real.send_lag, 50), us(real.send_lag, 99),
+                    us(real.from_send, 50), us(real.from_send, 99));
       note += lag;
     }
     if (throughput)

@@ -30,7 +30,8 @@ struct OpenLoop {
   bool fed = false;
 
   Task<void> one(Time intended) {
-    if (intended >= window.measure_from) out.send_lag.record(rt.now() - intended);
+    const Time sent = rt.now();
+    if (intended >= window.measure_from) out.send_lag.record(sent - intended);
     ReplyStatus status = ReplyStatus::ok;
     if (work == OpenLoopWork::incr_one_key) {
       const KvReply r = co_await kv.incr_by(KeyId::counter(6), 1);
@@ -45,7 +46,10 @@ struct OpenLoop {
     if (status != ReplyStatus::ok) {
       ++out.failed;
     } else {
-      if (intended >= window.measure_from) out.latency.record(now - intended);
+      if (intended >= window.measure_from) {
+        out.latency.record(now - intended);
+        out.from_send.record(now - sent);
+      }
       if (now >= window.measure_from && now <= window.end) ++out.answered;
     }
     --in_flight;

@@ -27,6 +27,7 @@ struct ShapeFigures {
   // Open loop: how late each request was sent after its intended time, µs. A real client
   // short of CPU sends late, and that lateness is in its latencies (not the servers').
   LatencyHistogram send_lag;
+  LatencyHistogram from_send;  // open loop: latency from the actual send, µs
   std::uint64_t answered = 0;  // ok answers that came inside the measured part
   std::uint64_t failed = 0;    // any status but ok, anywhere in the window
   double measured_s = 0;       // length of the measured part
