@@ -19,7 +19,7 @@
 #include "engine/backends/real/redis_client.h"
 #include "engine/backends/sim/redis_cluster.h"
 #include "engine/run/saturation.h"
-#include "engine/run/scenario_loader.h"
+#include "engine/scenario/scenario_loader.h"
 
 #ifndef LIKESIM_SOURCE_DIR
 #define LIKESIM_SOURCE_DIR "."

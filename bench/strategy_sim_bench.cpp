@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "engine/run/scenario_loader.h"
 #include "engine/run/simulated_run.h"
+#include "engine/scenario/scenario_loader.h"
 
 #ifndef LIKESIM_SOURCE_DIR
 #define LIKESIM_SOURCE_DIR "."

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "engine/calibrate/validate_table.h"
-#include "engine/run/scenario.h"
+#include "engine/scenario/scenario.h"
 
 namespace likesim {
 

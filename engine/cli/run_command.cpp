@@ -12,11 +12,12 @@
 #include "absl/strings/str_split.h"
 #include "engine/cli/output_file.h"
 #include "engine/cli/progress_printer.h"
+#include "engine/core/scheduler.h"
 #include "engine/metrics/report_json.h"
 #include "engine/metrics/report_table.h"
 #include "engine/run/real_run.h"
-#include "engine/run/scenario_loader.h"
 #include "engine/run/simulated_run.h"
+#include "engine/scenario/scenario_loader.h"
 
 namespace po = boost::program_options;
 
@@ -175,6 +176,9 @@ int run_command(int argc, char** argv) {
       report = run_simulated(scenario, RunOptions{jobs}, &progress);
     }
     printer.finish();
+  } catch (const NoProgressError& e) {  // the scheduler's watchdog: a clock that stopped
+    std::cerr << "likesim: run stopped: " << e.what() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "likesim: run failed: " << e.what() << "\n";
     return 1;

@@ -11,7 +11,7 @@
 #include "engine/backends/real/endpoint.h"
 #include "engine/calibrate/validate.h"
 #include "engine/cli/output_file.h"
-#include "engine/run/scenario_loader.h"
+#include "engine/scenario/scenario_loader.h"
 
 namespace po = boost::program_options;
 

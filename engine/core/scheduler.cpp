@@ -1,6 +1,11 @@
 #include "engine/core/scheduler.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
+#include <typeinfo>
+
+#include "engine/core/code_names.h"
 
 namespace likesim {
 
@@ -56,13 +61,74 @@ bool Scheduler::run_one() {
   return true;
 }
 
+void Scheduler::set_stall_limit(std::uint64_t events) {
+  stall_limit_ = std::max<std::uint64_t>(events, 2);
+  watch_interval_ = 1;
+  while (watch_interval_ * 2 <= stall_limit_ / 2 && watch_interval_ < (1 << 16)) {
+    watch_interval_ *= 2;
+  }
+}
+
+// Names what is spinning: runs a few more events of the stuck instant (they would run anyway)
+// and names the distinct handlers and coroutines among them, in the order they ran.
+void Scheduler::no_progress() {
+  // What an event runs: a coroutine's resume function, or a handler's dynamic type. Names are
+  // looked up once per distinct key (reading symbols is slow).
+  struct Key {
+    const void* resume = nullptr;
+    const std::type_info* type = nullptr;
+    const void* frame = nullptr;
+    bool operator==(const Key& o) const { return resume == o.resume && type == o.type; }
+  };
+  const auto key_of = [](const Event& e) {
+    Key k;
+    if (e.arg == kResume) {
+      std::memcpy(&k.resume, e.target, sizeof k.resume);  // first word of a coroutine frame
+      k.frame = e.target;
+    } else {
+      k.type = &typeid(*static_cast<EventHandler*>(e.target));
+    }
+    return k;
+  };
+  std::vector<Key> keys;
+  const auto note = [&](const Event& e) {
+    const Key k = key_of(e);
+    if (std::find(keys.begin(), keys.end(), k) == keys.end()) keys.push_back(k);
+  };
+  for (int i = 0;
+       i < 256 && keys.size() < 4 && !heap_.empty() && heap_.front().time == now_.count(); ++i) {
+    const Event e = heap_.front();
+    note(e);
+    run_one();
+  }
+  std::vector<std::string> names;
+  for (const Key& k : keys) {
+    names.push_back(k.type ? type_name(*k.type) : "coroutine " + coroutine_name(k.frame));
+  }
+  std::string spinning;
+  for (const std::string& n : names) spinning += (spinning.empty() ? "" : ", ") + n;
+  if (spinning.empty()) spinning = "(nothing left at that instant)";
+  char at[48];
+  std::snprintf(at, sizeof at, "%.9f", to_seconds(now_));
+  throw NoProgressError(
+      "no progress at t=" + std::string(at) + " s: " + spinning + " ran " +
+      std::to_string(stalled_) +
+      " events without the simulated clock advancing (a zero or tiny timeout, period or delay?)");
+}
+
 void Scheduler::run_until(Time t) {
-  while (!heap_.empty() && heap_.front().time < t.count()) run_one();
+  const std::uint64_t mask = watch_interval_ - 1;
+  for (std::uint64_t n = 1; !heap_.empty() && heap_.front().time < t.count(); ++n) {
+    run_one();
+    if ((n & mask) == 0) watch_progress(watch_interval_);
+  }
   if (t > now_) now_ = t;
 }
 
 void Scheduler::run() {
-  while (run_one()) {
+  const std::uint64_t mask = watch_interval_ - 1;
+  for (std::uint64_t n = 1; run_one(); ++n) {
+    if ((n & mask) == 0) watch_progress(watch_interval_);
   }
 }
 

@@ -14,6 +14,8 @@
 #include <cassert>
 #include <coroutine>
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "engine/core/sim_time.h"
@@ -29,8 +31,20 @@ class EventHandler {
   ~EventHandler() = default;
 };
 
+// Thrown by Scheduler::run_one when the clock has stopped: a component keeps scheduling events
+// at one instant (a zero-length timeout or period) and the run would never end.
+class NoProgressError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 class Scheduler {
  public:
+  // Events that may run at one instant before the watchdog stops the run. A busy simulated
+  // instant holds a few thousand (every request due then, every reply); ten million at 40 M
+  // events/s is a quarter second of a clock that does not move.
+  static constexpr std::uint64_t kDefaultStallLimit = 10'000'000;
+
   Scheduler() { heap_.reserve(1024); }
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -52,6 +66,24 @@ class Scheduler {
 
   // Runs the earliest event. Returns false when nothing is pending.
   bool run_one();
+  // The no-progress watchdog. run() and run_until() call watch_progress every
+  // watch_interval() events; a driver with its own run_one loop (SimWorld) does the same. Once
+  // stall_limit() events have run without the clock advancing, it throws NoProgressError naming
+  // what the events at that instant run. Checking every few thousand events, not every event,
+  // keeps it off the hot path.
+  void set_stall_limit(std::uint64_t events);
+  std::uint64_t stall_limit() const { return stall_limit_; }
+  std::uint64_t watch_interval() const { return watch_interval_; }
+  void watch_progress(std::uint64_t events_since_last_call) {
+    if (now_ != watched_time_) {
+      watched_time_ = now_;
+      stalled_ = 0;
+      return;
+    }
+    stalled_ += events_since_last_call;
+    if (stalled_ >= stall_limit_) [[unlikely]]
+      no_progress();
+  }
   // Runs every event with time < t, then sets now() to t (if t is later).
   void run_until(Time t);
   // Runs until no event is pending.
@@ -78,6 +110,7 @@ class Scheduler {
     sift_up(heap_.size() - 1);
   }
   Event pop();
+  [[noreturn, gnu::cold, gnu::noinline]] void no_progress();
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
 
@@ -85,6 +118,10 @@ class Scheduler {
   Time now_{0};
   std::uint64_t next_seq_ = 0;
   std::uint64_t processed_ = 0;
+  std::uint64_t stall_limit_ = kDefaultStallLimit;
+  std::uint64_t watch_interval_ = 1 << 16;  // a power of two <= stall_limit_ / 2
+  Time watched_time_{0};                    // now() at the last watch_progress
+  std::uint64_t stalled_ = 0;               // events since the clock last moved (a lower bound)
 };
 
 }  // namespace likesim

@@ -20,8 +20,17 @@ using namespace std::chrono_literals;
 constexpr double to_seconds(Duration d) { return static_cast<double>(d.count()) * 1e-9; }
 constexpr double to_millis(Duration d) { return static_cast<double>(d.count()) * 1e-6; }
 constexpr std::int64_t to_micros(Duration d) { return d.count() / 1000; }
+// Conversions from floating point saturate at +-kMaxDuration (~146 years) instead of
+// overflowing the int64 cast (undefined behaviour), and NaN converts to 0. The scenario loader
+// keeps every configured duration far inside that range; the saturation guards derived values
+// (a cost times a count) and leaves headroom for `now + d`.
+inline constexpr std::int64_t kMaxDurationNs = std::int64_t{1} << 62;
 constexpr Duration from_micros(double us) {
-  return Duration(static_cast<std::int64_t>(us * 1000.0 + (us >= 0 ? 0.5 : -0.5)));
+  const double ns = us * 1000.0;
+  if (!(ns == ns)) return Duration(0);  // NaN
+  if (ns >= static_cast<double>(kMaxDurationNs)) return Duration(kMaxDurationNs);
+  if (ns <= -static_cast<double>(kMaxDurationNs)) return Duration(-kMaxDurationNs);
+  return Duration(static_cast<std::int64_t>(ns + (ns >= 0 ? 0.5 : -0.5)));
 }
 constexpr Duration from_millis(double ms) { return from_micros(ms * 1000.0); }
 constexpr Duration from_seconds(double s) { return from_micros(s * 1e6); }

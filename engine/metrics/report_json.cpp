@@ -11,8 +11,9 @@ using Json = nlohmann::ordered_json;
 Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 Json latency(const LatencySummary& s) {
-  return Json{{"p50", s.p50},     {"p90", s.p90}, {"p99", s.p99},          {"p999", s.p999},
-              {"p9999", s.p9999}, {"max", s.max}, {"mean", number(s.mean)}};
+  return Json{
+      {"p50", s.p50},     {"p90", s.p90}, {"p99", s.p99},           {"p999", s.p999},
+      {"p9999", s.p9999}, {"max", s.max}, {"mean", number(s.mean)}, {"overflows", s.overflows}};
 }
 
 Json strategy(const StrategyReport& s) {

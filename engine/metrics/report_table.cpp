@@ -123,6 +123,13 @@ std::string report_table(const RunReport& report) {
   for (const auto& r : rows) out += line(r);
   for (const StrategyReport& s : report.strategies) {
     for (const std::string& w : s.warnings) out += "warning: " + s.name + ": " + w + "\n";
+    for (int i = 0; i < kOpCount; ++i) {  // latencies past the histograms' 1 h top
+      if (const std::uint64_t n = s.ops[i].latency_us.overflows; n > 0) {
+        out += "warning: " + s.name + ": " + std::to_string(n) + " " +
+               std::string(op_name(static_cast<Op>(i))) +
+               " latencies above 1 h, counted as 1 h: its percentiles and max are lower bounds\n";
+      }
+    }
   }
   return out;
 }

@@ -14,6 +14,7 @@ LatencySummary summarize(const LatencyHistogram& h) {
   s.p9999 = v[4];
   s.max = h.max();
   s.mean = h.mean();
+  s.overflows = h.overflow();
   return s;
 }
 

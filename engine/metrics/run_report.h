@@ -26,6 +26,9 @@ inline constexpr const char* kReportSchema = "likesim.report/1";
 struct LatencySummary {
   std::int64_t p50 = 0, p90 = 0, p99 = 0, p999 = 0, p9999 = 0, max = 0;
   double mean = 0;
+  // Values above the histogram's top (1 h), counted there: the percentiles they reach and max
+  // are then lower bounds.
+  std::uint64_t overflows = 0;
 };
 LatencySummary summarize(const LatencyHistogram& h);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/backends/real/backend_error.h"
+#include "engine/backends/real/stream_command_costs.h"
 #include "engine/run/real_world.h"
 #include "engine/run/saturation.h"
 
@@ -193,6 +194,9 @@ std::string Calibrator::run() {
     return b;
   });
 
+  const real::StreamCommandCosts streams =  // sim::RedisStreamLog's commands
+      real::measure_stream_command_costs(rt_, world_.redis(), 0, n);
+
   // ---- Redis: where one key saturates under likesim's client.
   say_("calibrate: " + redis_name() + ": single-key INCRBY saturation\n");
   // The knee three times over (on a 2-core machine single knees vary by ±20 %): the median.
@@ -266,6 +270,16 @@ std::string Calibrator::run() {
   emit("mget_per_key_us = %.3f   # MGET of 16: %.3f us\n", mget_per_key_us, mget16_us);
   emit("script_us = %.3f         # EVALSHA like script\n", script_us);
   emit("bloom_us = %.3f          # EVALSHA Bloom add (7 SETBIT)\n", bloom_us);
+  emit("xadd_us = %.3f           # XADD\n", streams.xadd_us);
+  emit("xread_base_us = %.3f     # XREADGROUP of 1: %.3f us\n", streams.xread_base_us(),
+       streams.read1_us);
+  emit("xread_entry_us = %.3f    # XREADGROUP of 16: %.3f us\n", streams.xread_entry_us(),
+       streams.read16_us);
+  emit("xread_empty_us = %.3f    # XREADGROUP of nothing\n", streams.read_empty_us);
+  emit("xack_base_us = %.3f      # XACK of 1 ID: %.3f us\n", streams.xack_base_us(),
+       streams.ack1_us);
+  emit("xack_id_us = %.3f        # XACK of 16 IDs: %.3f us\n", streams.xack_id_us(),
+       streams.ack16_us);
   emit(
       "# one key, INCRBY offered open loop at rising rates: kept up (>= 95 %% answered) to\n"
       "# %.0f/s (median of %.0f, %.0f, %.0f; likesim's client pipelines concurrent requests\n"

@@ -16,7 +16,7 @@
 #include <functional>
 #include <string>
 
-#include "engine/run/scenario.h"
+#include "engine/scenario/scenario.h"
 
 namespace likesim {
 

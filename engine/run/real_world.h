@@ -22,8 +22,8 @@
 #include "engine/backends/real/postgres_client.h"
 #include "engine/backends/real/redis_client.h"
 #include "engine/backends/real/redis_stream_log.h"
-#include "engine/run/scenario.h"
 #include "engine/run/world.h"
+#include "engine/scenario/scenario.h"
 
 namespace likesim {
 

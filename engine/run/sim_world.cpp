@@ -13,8 +13,11 @@ bool SimWorld::run_until(absl::FunctionRef<bool()> done, Time limit, StrategyPro
       break;
     }
     scheduler_.run_one();
-    if ((++tick & 0xffff) == 0 && progress) {
-      progress->simulated_ns.store(scheduler_.now().count(), std::memory_order_relaxed);
+    if ((++tick & 0xffff) == 0) {
+      scheduler_.watch_progress(0x10000);  // a clock that stopped ends the run with an error
+      if (progress) {
+        progress->simulated_ns.store(scheduler_.now().count(), std::memory_order_relaxed);
+      }
     }
   }
   if (progress) progress->simulated_ns.store(scheduler_.now().count(), std::memory_order_relaxed);
@@ -27,7 +30,8 @@ void SimWorld::sample_gauges(TimeSeries& series, Time now) {
   series.set_gauge("redis_max_queue", now, static_cast<double>(max_queue));
   series.set_gauge("db_busy_connections", now,
                    static_cast<double>(postgres_.busy_connections(now)));
-  series.set_gauge("log_lag", now, static_cast<double>(kafka_.lag()));
+  const std::int64_t lag = log_kind_ == sim::LogKind::kafka ? kafka_.lag() : streams_.lag();
+  series.set_gauge("log_lag", now, static_cast<double>(lag));
 }
 
 void SimWorld::backend_figures(BackendFigures& out, Time elapsed) const {
@@ -48,7 +52,8 @@ void SimWorld::backend_figures(BackendFigures& out, Time elapsed) const {
       static_cast<double>(postgres_.stats().cpu_busy_ns) / (elapsed_ns * postgres_.cpu_cores());
   out.db_statements = postgres_.stats().statements;
   out.db_rejected = postgres_.stats().rejected;
-  out.log_lag_max = kafka_.stats().max_lag;
+  out.log_lag_max =
+      log_kind_ == sim::LogKind::kafka ? kafka_.stats().max_lag : streams_.stats().max_lag;
 }
 
 Task<bool> SimWorld::crash_redis_node(int, Duration) {

@@ -1,6 +1,7 @@
-// SimWorld: one simulated deployment — scheduler, runtime, Redis cluster, PostgreSQL, Kafka —
-// built from a scenario's cost model. Each strategy of a run gets its own world, so strategies
-// never share load and can run side by side on different threads.
+// SimWorld: one simulated deployment — scheduler, runtime, Redis cluster, PostgreSQL, a log
+// (Kafka, or Redis Streams on the Redis nodes: costs.log) — built from a scenario's cost model.
+// Each strategy of a run gets its own world, so strategies never share load and can run side by
+// side on different threads.
 //
 //   SimWorld world(scenario.costs, seed, /*log_consumers=*/4);
 //   auto strategy = make_strategy(config, world.context(seed));
@@ -13,6 +14,7 @@
 #include "engine/backends/sim/kafka_log.h"
 #include "engine/backends/sim/postgres_server.h"
 #include "engine/backends/sim/redis_cluster.h"
+#include "engine/backends/sim/redis_stream_log.h"
 #include "engine/core/runtime.h"
 #include "engine/core/scheduler.h"
 #include "engine/run/world.h"
@@ -25,7 +27,9 @@ class SimWorld final : public World {
       : runtime_(scheduler_),
         redis_(scheduler_, costs.redis, seed),
         postgres_(scheduler_, costs.postgres, seed),
-        kafka_(scheduler_, costs.kafka, log_consumers, seed) {}
+        kafka_(scheduler_, costs.kafka, log_consumers, seed),
+        streams_(runtime_, redis_, costs.kafka, log_consumers),
+        log_kind_(costs.log) {}
   SimWorld(const SimWorld&) = delete;
   SimWorld& operator=(const SimWorld&) = delete;
 
@@ -35,7 +39,7 @@ class SimWorld final : public World {
     ctx.runtime = &runtime_;
     ctx.kv = Kv(redis_);
     ctx.db = Db(postgres_);
-    ctx.log = Log(kafka_);
+    ctx.log = log_kind_ == sim::LogKind::kafka ? Log(kafka_) : Log(streams_);
     ctx.seed = seed;
     return ctx;
   }
@@ -54,6 +58,9 @@ class SimWorld final : public World {
   const sim::RedisCluster& redis() const { return redis_; }
   const sim::PostgresServer& postgres() const { return postgres_; }
   const sim::KafkaLog& kafka() const { return kafka_; }
+  sim::RedisStreamLog& streams() { return streams_; }
+  const sim::RedisStreamLog& streams() const { return streams_; }
+  sim::LogKind log_kind() const { return log_kind_; }
 
  private:
   Scheduler scheduler_;
@@ -61,6 +68,8 @@ class SimWorld final : public World {
   sim::RedisCluster redis_;
   sim::PostgresServer postgres_;
   sim::KafkaLog kafka_;
+  sim::RedisStreamLog streams_;  // the log when log_kind_ is redis_streams (else unused)
+  sim::LogKind log_kind_;
 };
 
 }  // namespace likesim

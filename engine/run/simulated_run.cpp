@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "engine/core/scheduler.h"
 #include "engine/run/sim_world.h"
 #include "engine/run/strategy_run.h"
 
@@ -60,8 +61,15 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
   }
   for (std::size_t i = 0; i < n; ++i) {
     if (errors[i]) {
-      throw std::runtime_error("strategy '" + scenario.strategies[i].name +
-                               "': " + describe(errors[i]));
+      const std::string what =
+          "strategy '" + scenario.strategies[i].name + "': " + describe(errors[i]);
+      try {
+        std::rethrow_exception(errors[i]);
+      } catch (const NoProgressError&) {
+        throw NoProgressError(what);  // the command says "run stopped", not "failed"
+      } catch (...) {
+        throw std::runtime_error(what);
+      }
     }
   }
 

@@ -11,7 +11,7 @@
 
 #include "engine/metrics/run_report.h"
 #include "engine/run/run_progress.h"
-#include "engine/run/scenario.h"
+#include "engine/scenario/scenario.h"
 
 namespace likesim {
 

@@ -22,8 +22,8 @@
 #include "engine/metrics/run_report.h"
 #include "engine/metrics/time_series.h"
 #include "engine/run/run_progress.h"
-#include "engine/run/scenario.h"
 #include "engine/run/world.h"
+#include "engine/scenario/scenario.h"
 #include "workloads/workload.h"
 
 namespace likesim {

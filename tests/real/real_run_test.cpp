@@ -9,8 +9,8 @@
 #include <fstream>
 #include <iostream>
 
-#include "engine/run/scenario_loader.h"
 #include "engine/run/simulated_run.h"
+#include "engine/scenario/scenario_loader.h"
 #include "tests/unit/engine/cli/cli_test_support.h"
 
 namespace likesim {

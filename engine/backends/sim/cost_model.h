@@ -36,8 +36,29 @@ struct RedisCosts {
   double script_us = 2.5;
   // BF.ADD / BF.EXISTS with k hashes: a small script over k SETBIT/GETBIT.
   double bloom_us = 2.0;
-  // appendfsync always: +0.28 ms per write, serialised on the node's thread.
+  // appendfsync always: one AOF write + fsync of 0.28 ms per event-loop iteration that
+  // modified data, on the node's thread, before that iteration's replies are sent (Redis's
+  // beforeSleep -> flushAppendOnlyFile); the commands read in one iteration share it
+  // (redis_node.h). Measured as +0.28 ms per INCR of one unpipelined client, whose
+  // iterations hold one command each.
   double fsync_always_us = 280.0;
+  // Redis Streams (sim::RedisStreamLog), INFO commandstats usec_per_call on this machine's
+  // Redis 7.0 (127.0.0.1:7001, AOF on), pipelined through redis-cli --pipe, 3 rounds each:
+  // XADD of a 3-field entry: 0.60, 0.56, 0.57 over 20,000 calls.
+  double xadd_us = 0.57;
+  // XREADGROUP (and XAUTOCLAIM, assumed alike) delivering n >= 1 entries: xread_base_us +
+  // n * xread_entry_us; an empty one: xread_empty_us. Each read acknowledged before the next,
+  // so the PEL stays small as in a run: COUNT 1 3.32, 3.24, 3.33; COUNT 50 42.1, 42.3, 55.8;
+  // empty 5.13, 1.28, 1.35 (medians 3.3, 42.3, 1.35) => per entry (42.3 - 3.3) / 49 = 0.80,
+  // base 3.3 - 0.8 = 2.5. (With 17,000 entries pending, COUNT 50 cost 190-330: a large PEL
+  // is slower; a run acknowledges within a batch or two.)
+  double xread_base_us = 2.5;
+  double xread_entry_us = 0.80;
+  double xread_empty_us = 1.35;
+  // XACK of n IDs: xack_base_us + n * xack_id_us; 1 ID 0.23, 0.20, 0.21; 50 IDs 9.87, 10.46,
+  // 9.96 => per ID (9.96 - 0.21) / 49 = 0.20, base 0.01.
+  double xack_base_us = 0.01;
+  double xack_id_us = 0.20;
   // `off`: no AOF at all (a real node restarts empty). The simulator charges off, no and
   // everysec alike; a real run applies the setting to the servers (CONFIG SET).
   enum class Appendfsync : std::uint8_t {
@@ -97,10 +118,16 @@ struct KafkaCosts {
   double commit_us = 100.0;  // offset commit round trip
 };
 
+// The log a simulation runs (scenario key backends.log.kind): Kafka (sim::KafkaLog) or
+// Redis Streams on the simulated Redis nodes (sim::RedisStreamLog, what `--backend real`
+// always runs). Both read partitions, max_poll_records and poll_timeout_ms from [backends.kafka].
+enum class LogKind : std::uint8_t { kafka, redis_streams };
+
 struct CostModel {
   RedisCosts redis;
   PostgresCosts postgres;
   KafkaCosts kafka;
+  LogKind log = LogKind::kafka;
 };
 
 }  // namespace likesim::sim

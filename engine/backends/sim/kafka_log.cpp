@@ -26,6 +26,7 @@ std::int64_t KafkaLog::lag() const {
 void KafkaLog::submit(LogCall* call) {
   const Time now = sched_->now();
   const Duration rtt = from_micros(costs_.rtt_us);
+  const Duration half_rtt = from_micros(costs_.rtt_us / 2);
   switch (call->verb) {
     case LogVerb::append: {
       const std::uint32_t p =
@@ -44,7 +45,8 @@ void KafkaLog::submit(LogCall* call) {
     case LogVerb::poll: {
       Consumer& c = consumers_[call->consumer];
       if (try_fill(call->consumer, call)) {
-        sched_->schedule_resume(now + rtt + from_micros(costs_.fetch_us), call->waiter);
+        sched_->schedule_resume(on_broker(now + half_rtt, costs_.fetch_us) + half_rtt,
+                                call->waiter);
         return;
       }
       c.waiting_poll = call;
@@ -59,7 +61,7 @@ void KafkaLog::submit(LogCall* call) {
       trim(part);
       ++stats_.commits;
       call->reply = LogReply{};
-      sched_->schedule_resume(now + rtt + from_micros(costs_.commit_us), call->waiter);
+      sched_->schedule_resume(on_broker(now + half_rtt, costs_.commit_us) + half_rtt, call->waiter);
       return;
     }
     case LogVerb::rewind: {
@@ -73,6 +75,14 @@ void KafkaLog::submit(LogCall* call) {
   }
 }
 
+Time KafkaLog::on_broker(Time arrival, double service_us) {
+  const Time start = std::max(arrival, broker_free_);
+  broker_free_ = start + draw(service_us);
+  return broker_free_;
+}
+
+Duration KafkaLog::draw(double mean_us) { return from_micros(mean_us); }
+
 void KafkaLog::send_batch(std::uint32_t p) {
   Partition& part = parts_[p];
   if (part.batch.empty()) return;
@@ -80,8 +90,7 @@ void KafkaLog::send_batch(std::uint32_t p) {
   const Time now = sched_->now();
   const Duration half_rtt = from_micros(costs_.rtt_us / 2);
   const auto n = static_cast<double>(part.batch.size());
-  const Time start = std::max(now + half_rtt, broker_free_);
-  broker_free_ = start + from_micros(costs_.broker_append_us + n * costs_.broker_record_us);
+  on_broker(now + half_rtt, costs_.broker_append_us + n * costs_.broker_record_us);
   for (LogCall* call : part.batch) {
     part.records.push_back(call->event);
     const std::int64_t offset = part.base + static_cast<std::int64_t>(part.records.size()) - 1;
@@ -105,8 +114,10 @@ void KafkaLog::make_visible(std::uint32_t p, std::int64_t end) {
     LogCall* call = consumer.waiting_poll;
     consumer.waiting_poll = nullptr;
     ++consumer.poll_generation;  // cancels the poll timeout
-    sched_->schedule_resume(sched_->now() + from_micros(costs_.rtt_us + costs_.fetch_us),
-                            call->waiter);
+    // The poll was already waiting at the broker: the fetch queues there now, and its
+    // response travels back half a round trip.
+    sched_->schedule_resume(
+        on_broker(sched_->now(), costs_.fetch_us) + from_micros(costs_.rtt_us / 2), call->waiter);
   }
 }
 

@@ -6,8 +6,13 @@
 // broker_record_us; then every append of the batch is acknowledged (rtt/2 later) and its
 // records become visible to consumers.
 // Consumer side: consumer c owns the partitions p with p % consumers == c. A poll returns up
-// to max records of one owned partition (round robin) after fetch_us + rtt, or waits for
-// records up to poll_timeout_ms. commit() stores the next offset to read; rewind() moves a
+// to max records of one owned partition (round robin), or waits at the broker for records up
+// to poll_timeout_ms. A poll that returns data (fetch_us) and an offset commit (commit_us)
+// queue on the broker's thread behind produce requests, like them: the request travels rtt/2,
+// waits for the thread, is served, and the response travels rtt/2 (a poll that waited at the
+// broker is served when its records become visible). The records a poll returns are taken
+// when it is sent or, if it waited, when they became visible. commit() stores the next
+// offset to read; rewind() moves a
 // consumer's positions back to the committed offsets, so an uncommitted batch is redelivered.
 // Records below every committed offset are dropped, so memory follows the lag, not the run.
 //
@@ -67,6 +72,10 @@ class KafkaLog final : public LogExecutor, private EventHandler {
   enum : std::uint64_t { kLinger = 0, kVisible = 1, kPollTimeout = 2 };
   void on_event(std::uint64_t arg) override;
 
+  // Queues `service_us` of work arriving at `arrival` on the broker thread; returns when done.
+  Time on_broker(Time arrival, double service_us);
+  // The one place the broker's service times are drawn (deterministic today).
+  Duration draw(double mean_us);
   void send_batch(std::uint32_t p);
   void make_visible(std::uint32_t p, std::int64_t end);
   // Fills `call` from consumer c's partitions; false if none has visible records.

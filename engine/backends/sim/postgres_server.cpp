@@ -1,15 +1,33 @@
+// The transaction state machine of sim::PostgresServer: a call's statements, their row locks,
+// what they read and write, and its end. The resources it queues for (connections, CPUs, the
+// WAL) are in postgres_resources.cpp.
 #include "engine/backends/sim/postgres_server.h"
 
 #include <algorithm>
-#include <iterator>
 
 namespace likesim::sim {
 namespace {
 
-// Row ids in the lock table: counter rows by post, offset rows in a separate range.
+// Row ids in row_locks_: counter rows by post, offset rows in a separate range.
 constexpr std::uint64_t counter_row(PostId post) { return post; }
 constexpr std::uint64_t offset_row(std::uint32_t partition) {
   return (std::uint64_t{1} << 40) | partition;
+}
+
+bool is_read(DbVerb v) {
+  return v == DbVerb::like_exists || v == DbVerb::count_likes || v == DbVerb::counter_read;
+}
+bool inserts_like(DbVerb v) {
+  return v == DbVerb::insert_like || v == DbVerb::insert_like_and_increment;
+}
+bool writes_like_row(DbVerb v) {
+  return inserts_like(v) || v == DbVerb::delete_like || v == DbVerb::delete_like_and_decrement;
+}
+std::uint64_t row_of(const DbStatement& s) {
+  return s.verb == DbVerb::advance_offset ? offset_row(s.post) : counter_row(s.post);
+}
+bool holds(const std::vector<std::uint64_t>& held, std::uint64_t row) {
+  return std::find(held.begin(), held.end(), row) != held.end();
 }
 
 }  // namespace
@@ -18,15 +36,12 @@ PostgresServer::PostgresServer(Scheduler& s, const PostgresCosts& costs, std::ui
     : sched_(&s),
       costs_(costs),
       rng_(seed, "postgres.service"),
-      connections_(static_cast<std::size_t>(std::max(1, costs.pool_size)), 0),
-      cpus_(static_cast<std::size_t>(std::max(1, costs.cpu_cores)), 0) {}
-
-Time PostgresServer::claim(std::vector<std::int64_t>& pool, Time ready, Duration cost) {
-  auto it = std::min_element(pool.begin(), pool.end());
-  const Time start = std::max(ready, Time(*it));
-  *it = (start + cost).count();
-  return start + cost;
-}
+      half_rtt_(from_micros(costs.rtt_us / 2)),
+      pool_size_(std::max(1, costs.pool_size)),
+      cpu_cores_(std::max(1, costs.cpu_cores)),
+      handoff_us_(costs.synchronous_commit ? costs.lock_handoff_us : costs.lock_handoff_async_us),
+      free_connections_(pool_size_),
+      free_cpus_(cpu_cores_) {}
 
 Duration PostgresServer::draw(double us) {
   if (costs_.distribution == ServiceDistribution::exponential) us = rng_.exponential(us);
@@ -41,8 +56,7 @@ Duration PostgresServer::cost_of(const DbStatement& s) const {
     case DbVerb::delete_like_and_decrement:
       return from_micros(costs_.insert_us);
     case DbVerb::count_likes: {
-      auto it = like_rows_.find(s.post);
-      const double rows = it == like_rows_.end() ? 0.0 : static_cast<double>(it->second);
+      const double rows = static_cast<double>(tables_.like_rows(s.post));
       return from_micros(costs_.count_base_us + rows * costs_.count_per_row_ns / 1000.0);
     }
     default:
@@ -50,257 +64,303 @@ Duration PostgresServer::cost_of(const DbStatement& s) const {
   }
 }
 
-std::int64_t PostgresServer::apply(const DbStatement& s, bool& locks_row) {
-  locks_row = false;
-  const std::uint64_t like = pack_like(s.post, s.user);
-  switch (s.verb) {
-    case DbVerb::insert_like: {
-      const bool added = likes_.insert(like).second;
-      if (added) ++like_rows_[s.post];
-      return added;
-    }
-    case DbVerb::delete_like: {
-      const bool removed = likes_.erase(like) > 0;
-      if (removed) --like_rows_[s.post];
-      return removed;
-    }
-    case DbVerb::like_exists:
-      return likes_.contains(like);
-    case DbVerb::count_likes: {
-      auto it = like_rows_.find(s.post);
-      return it == like_rows_.end() ? 0 : it->second;
-    }
-    case DbVerb::counter_add:
-      locks_row = true;
-      return counters_[s.post] += s.arg;
-    case DbVerb::counter_read: {
-      auto it = counters_.find(s.post);
-      return it == counters_.end() ? 0 : it->second;
-    }
-    case DbVerb::insert_like_and_increment: {
-      const bool added = likes_.insert(like).second;
-      if (added) {
-        ++like_rows_[s.post];
-        ++counters_[s.post];
-        locks_row = true;
-      }
-      return added;
-    }
-    case DbVerb::delete_like_and_decrement: {
-      const bool removed = likes_.erase(like) > 0;
-      if (removed) {
-        --like_rows_[s.post];
-        --counters_[s.post];
-        locks_row = true;
-      }
-      return removed;
-    }
-    case DbVerb::advance_offset: {
-      std::int64_t& next = offsets_[s.post];
-      locks_row = true;
-      if (next >= s.arg) return 0;
-      next = s.arg;
-      return 1;
-    }
-  }
-  return 0;
-}
-
-// Group commit: a commit is durable at the end of the first WAL flush that starts when it is
-// ready or later, and every commit ready when a flush starts shares it; flushes never overlap
-// (one WAL writer). Calls are computed in arrival order but their commits are not ready in
-// time order (one queued behind a hot row lock is ready far in the future), so a commit may
-// fall before or between flushes already planned: it starts its own flush when the WAL is
-// idle for one flush time, and otherwise joins the next planned flush.
-Time PostgresServer::commit(Time ready) {
-  if (!costs_.synchronous_commit) return ready;
-  const std::int64_t flush = from_micros(costs_.wal_flush_us).count();
-  // A flush over by now can be neither joined nor waited for (every later commit is ready
-  // after now).
-  const std::int64_t now = sched_->now().count();
-  while (!flushes_.empty() && flushes_.begin()->second <= now) flushes_.erase(flushes_.begin());
-  std::int64_t start = ready.count();
-  auto next = flushes_.lower_bound(start);  // the first flush starting at or after `ready`
-  if (next != flushes_.begin() && std::prev(next)->second > start) {
-    start = std::prev(next)->second;  // a flush in progress does not cover it: wait its end
-    next = flushes_.lower_bound(start);
-  }
-  if (next != flushes_.end() && next->first < start + flush) return Time(next->second);
-  flushes_.emplace(start, start + flush);
-  ++stats_.flushes;
-  return Time(start + flush);
-}
-
-std::int64_t PostgresServer::committed_view(const DbStatement& s, std::int64_t value,
-                                            Time at) const {
-  auto it = uncommitted_.find(s.post);
-  if (it == uncommitted_.end()) return value;
-  for (const Uncommitted& u : it->second) {
-    if (u.commit_ns <= at.count()) continue;
-    switch (s.verb) {
-      case DbVerb::like_exists:
-        if (u.user == s.user) value -= u.row_delta;
-        break;
-      case DbVerb::count_likes:
-        value -= u.row_delta;
-        break;
-      case DbVerb::counter_read:
-        value -= u.counter_delta;
-        break;
-      default:
-        break;
-    }
-  }
-  return value;
-}
-
-void PostgresServer::forget_committed(Time now) {
-  auto later = [](const auto& a, const auto& b) { return a.first > b.first; };
-  while (!uncommitted_heap_.empty() && uncommitted_heap_.front().first <= now.count()) {
-    const PostId post = uncommitted_heap_.front().second;
-    std::pop_heap(uncommitted_heap_.begin(), uncommitted_heap_.end(), later);
-    uncommitted_heap_.pop_back();
-    auto it = uncommitted_.find(post);
-    if (it == uncommitted_.end()) continue;
-    auto& v = it->second;
-    v.erase(std::remove_if(v.begin(), v.end(),
-                           [&](const Uncommitted& u) { return u.commit_ns <= now.count(); }),
-            v.end());
-    if (v.empty()) uncommitted_.erase(it);
-  }
-}
-
 void PostgresServer::submit(DbCall* call) {
-  const Time now = sched_->now();
-  forget_committed(now);
-  const Duration half_rtt = from_micros(costs_.rtt_us / 2);
-  const Time arrival = now + half_rtt;
+  const std::uint32_t id = new_txn(call);
+  sched_->schedule(sched_->now() + half_rtt_, this, event(id, kArrive));
+}
 
-  // A connection from the pool, or `rejected` after pool_timeout_ms.
-  auto conn = std::min_element(connections_.begin(), connections_.end());
-  const Time conn_free(*conn);
-  const Duration pool_timeout = from_millis(costs_.pool_timeout_ms);
-  if (conn_free > arrival + pool_timeout) {
-    for (std::uint32_t i = 0; i < call->n; ++i) call->replies[i] = {0, ReplyStatus::rejected};
-    ++stats_.rejected;
-    sched_->schedule_resume(now + pool_timeout, call->waiter);
+void PostgresServer::on_event(std::uint64_t arg) {
+  const auto id = static_cast<std::uint32_t>(arg >> 2);
+  switch (static_cast<EventKind>(arg & 3)) {
+    case kArrive:
+      arrive(id);
+      break;
+    case kCpuDone:
+      slice_done(id);
+      break;
+    case kFlushDone:
+      flush_done();
+      break;
+    case kPoolTimer:
+      pool_timer();
+      break;
+  }
+}
+
+// The transaction has its connection and statement t.stmt (< n) is next. A write of a like
+// row first settles who owns that row.
+void PostgresServer::start_statement(std::uint32_t id) {
+  Txn& t = txns_[id];
+  const DbStatement& s = t.call->statements[t.stmt];
+  ++stats_.statements;
+  if (!is_read(s.verb)) t.commits = true;
+  if (writes_like_row(s.verb)) {
+    const std::uint64_t key = pack_like(s.post, s.user);
+    if (!holds(t.likes_held, key) && like_locks_.holder(key) != kNone) {
+      // Another open transaction inserted or deleted this (post, user). An INSERT must wait
+      // for its end to know whether the key is taken; a DELETE waits only for a row it can
+      // see (committed, being deleted): a row inserted by an open transaction is invisible.
+      if (inserts_like(s.verb) || tables_.like(s.post, s.user)) {
+        if (deadlocks(id, like_locks_.holder(key))) {
+          fail(id);
+          return;
+        }
+        std::size_t ahead = 0;
+        like_locks_.acquire(key, id, ahead);
+        t.waits_in = WaitsIn::like_locks;
+        t.waits_for = key;
+        return;  // like_granted() continues
+      }
+    }
+    decide_like_write(id);
+  }
+  after_like_row(id);
+}
+
+// Decides a like-row write against the committed row and the transaction's own writes. The
+// row is free, the transaction's, or just granted to it; the transaction keeps it (in
+// likes_held) only if it writes it.
+void PostgresServer::decide_like_write(std::uint32_t id) {
+  Txn& t = txns_[id];
+  const DbStatement& s = t.call->statements[t.stmt];
+  const std::uint64_t key = pack_like(s.post, s.user);
+  const bool present = TxnView(tables_, t.writes).like(s.post, s.user);
+  const bool insert = inserts_like(s.verb);
+  const bool writes = insert ? !present : present;
+  t.value = writes ? 1 : 0;
+  if (!writes) return;
+  t.writes.push_back({PgWrite::like_row, s.post, s.user, insert ? +1 : -1});
+  if (holds(t.likes_held, key)) return;
+  std::size_t ahead = 0;
+  if (like_locks_.holder(key) != id) like_locks_.acquire(key, id, ahead);  // free: granted
+  t.likes_held.push_back(key);
+}
+
+// The transaction waited for the like row and holds it now: the other transaction's outcome
+// is committed (or rolled back), so it decides again.
+void PostgresServer::like_granted(std::uint32_t id) {
+  Txn& t = txns_[id];
+  t.waits_in = WaitsIn::nothing;
+  const DbStatement& s = t.call->statements[t.stmt];
+  const std::uint64_t key = pack_like(s.post, s.user);
+  decide_like_write(id);
+  const bool keeps = holds(txns_[id].likes_held, key);
+  after_like_row(id);
+  // ON CONFLICT DO NOTHING after the other committed, or nothing left to delete: the row
+  // passes to the next waiter (after this transaction asked for its CPU: it asked first).
+  if (!keeps) pass_like_row(key);
+}
+
+void PostgresServer::pass_like_row(std::uint64_t key) {
+  const std::uint32_t next = like_locks_.release(key);
+  if (next != kNone) like_granted(next);
+}
+
+// The like row is settled (t.value is a like write's answer): the statement's counter or
+// offset row, if it writes one, then a CPU.
+void PostgresServer::after_like_row(std::uint32_t id) {
+  Txn& t = txns_[id];
+  const DbStatement& s = t.call->statements[t.stmt];
+  const bool needs_row = s.verb == DbVerb::counter_add || s.verb == DbVerb::advance_offset ||
+                         ((s.verb == DbVerb::insert_like_and_increment ||
+                           s.verb == DbVerb::delete_like_and_decrement) &&
+                          t.value == 1);
+  if (!needs_row || holds(t.rows_held, row_of(s))) {
+    if (needs_row) apply_locked_write(id);
+    ask_cpu(id, Slice::statement);
     return;
   }
-  Time t = std::max(arrival, conn_free);
+  // The row's update runs under its lock: what comes before it (inserting the like row) runs
+  // first, the update (statement_us) once the lock is granted.
+  t.cost = draw(static_cast<double>(cost_of(s).count()) / 1000.0);
+  t.locked = std::min(t.cost, from_micros(costs_.statement_us));
+  if (t.cost > t.locked) {
+    ask_cpu(id, Slice::before_lock);
+  } else {
+    ask_row_lock(id, false);
+  }
+}
 
-  const bool guarded = call->kind == DbCallKind::guarded_transaction;
-  bool wrote = false;
-  bool skip = false;
-  // Set once the call has waited for a row lock: its later statements run after the grant,
-  // possibly far in the future, and claiming a CPU there would mark it busy meanwhile for
-  // every call that arrives later (claims are made in arrival order); they are charged as
-  // time instead, like the locked part.
-  bool after_lock_wait = false;
-  Duration contention{0};
-  const double handoff_us =
-      costs_.synchronous_commit ? costs_.lock_handoff_us : costs_.lock_handoff_async_us;
-  locked_scratch_.clear();
-  call_writes_scratch_.clear();
-  for (std::uint32_t i = 0; i < call->n; ++i) {
-    const DbStatement& s = call->statements[i];
-    if (skip) {
-      call->replies[i] = {0, ReplyStatus::ok};
-      continue;
+// Asks for the statement's counter / offset row, from its CPU (which it keeps if the row is
+// free and gives back if it must wait) or before it has one.
+void PostgresServer::ask_row_lock(std::uint32_t id, bool on_cpu) {
+  Txn& t = txns_[id];
+  const DbStatement& s = t.call->statements[t.stmt];
+  const std::uint64_t row = row_of(s);
+  if (deadlocks(id, row_locks_.holder(row))) {
+    if (on_cpu) yield_cpu();
+    fail(id);
+    return;
+  }
+  std::size_t ahead = 0;
+  const bool granted = row_locks_.acquire(row, id, ahead);
+  stats_.max_lock_queue = row_locks_.max_queue();
+  // Contention (wake-ups, re-checking the updated tuple) is work of this transaction under
+  // the lock, per transaction that held or waited for the row when it asked (cost_model.h).
+  if (ahead > 0) t.locked += draw(handoff_us_ * static_cast<double>(ahead));
+  t.lock_asked_ns = sched_->now().count();
+  if (!granted) {
+    t.waits_in = WaitsIn::row_locks;
+    t.waits_for = row;
+    if (on_cpu) yield_cpu();
+    return;  // row_granted() continues
+  }
+  t.rows_held.push_back(row);
+  stats_.lock_wait.record(Duration(0));
+  apply_locked_write(id);
+  if (on_cpu) {
+    keep_cpu(id, Slice::locked, t.locked);
+  } else {
+    ask_cpu(id, Slice::locked);
+  }
+}
+
+void PostgresServer::row_granted(std::uint32_t id) {
+  Txn& t = txns_[id];
+  t.waits_in = WaitsIn::nothing;
+  t.rows_held.push_back(row_of(t.call->statements[t.stmt]));
+  stats_.lock_wait.record(sched_->now() - Time(t.lock_asked_ns));
+  apply_locked_write(id);
+  ask_cpu(id, Slice::locked);
+}
+
+// The transaction holds the statement's counter / offset row: nobody else can change it until
+// the transaction ends, so the committed value plus its own writes is the row.
+void PostgresServer::apply_locked_write(std::uint32_t id) {
+  Txn& t = txns_[id];
+  const DbStatement& s = t.call->statements[t.stmt];
+  const TxnView view(tables_, t.writes);
+  switch (s.verb) {
+    case DbVerb::counter_add:
+      t.value = view.counter(s.post) + s.arg;
+      t.writes.push_back({PgWrite::counter, s.post, 0, s.arg});
+      break;
+    case DbVerb::insert_like_and_increment:
+      t.writes.push_back({PgWrite::counter, s.post, 0, +1});
+      break;
+    case DbVerb::delete_like_and_decrement:
+      t.writes.push_back({PgWrite::counter, s.post, 0, -1});
+      break;
+    case DbVerb::advance_offset:
+      t.value = view.offset(s.post) >= s.arg ? 0 : 1;
+      if (t.value == 1) t.writes.push_back({PgWrite::offset, s.post, 0, s.arg});
+      break;
+    default:
+      break;
+  }
+}
+
+// A CPU is the transaction's now: the slice's length (a read takes its snapshot here).
+Duration PostgresServer::slice_length(std::uint32_t id) {
+  Txn& t = txns_[id];
+  switch (t.slice) {
+    case Slice::statement: {
+      const DbStatement& s = t.call->statements[t.stmt];
+      const TxnView view(tables_, t.writes);
+      if (s.verb == DbVerb::like_exists) t.value = view.like(s.post, s.user) ? 1 : 0;
+      if (s.verb == DbVerb::count_likes) t.value = view.like_rows(s.post);
+      if (s.verb == DbVerb::counter_read) t.value = view.counter(s.post);
+      return draw(static_cast<double>(cost_of(s).count()) / 1000.0);
     }
-    const Duration cost = draw(static_cast<double>(cost_of(s).count()) / 1000.0);
-    ++stats_.statements;
-    stats_.cpu_busy_ns += cost.count();
-    bool locks_row = false;
-    const std::int64_t value = apply(s, locks_row);
-    call->replies[i] = {value, ReplyStatus::ok};
-    const bool is_read = s.verb == DbVerb::like_exists || s.verb == DbVerb::count_likes ||
-                         s.verb == DbVerb::counter_read;
-    // A write that changed a post's rows or counter stays invisible to other statements until
-    // its transaction commits (counter_add answers the new value, which may be 0).
-    if (value != 0 || s.verb == DbVerb::counter_add) {
-      switch (s.verb) {
-        case DbVerb::insert_like:
-          call_writes_scratch_.push_back({s.post, {0, s.user, +1, 0}});
-          break;
-        case DbVerb::delete_like:
-          call_writes_scratch_.push_back({s.post, {0, s.user, -1, 0}});
-          break;
-        case DbVerb::insert_like_and_increment:
-          call_writes_scratch_.push_back({s.post, {0, s.user, +1, +1}});
-          break;
-        case DbVerb::delete_like_and_decrement:
-          call_writes_scratch_.push_back({s.post, {0, s.user, -1, -1}});
-          break;
-        case DbVerb::counter_add:
-          if (s.arg != 0) call_writes_scratch_.push_back({s.post, {0, 0, 0, s.arg}});
-          break;
-        default:
-          break;
+    case Slice::before_lock:
+      return t.cost - t.locked;
+    case Slice::locked:
+      return t.locked;
+    case Slice::commit:
+      break;
+  }
+  return Duration(0);  // a commit slice is always kept, never asked for
+}
+
+void PostgresServer::slice_done(std::uint32_t id) {
+  Txn& t = txns_[id];
+  switch (t.slice) {
+    case Slice::statement:
+    case Slice::locked:
+      statement_done(id);
+      return;
+    case Slice::before_lock:
+      ask_row_lock(id, true);
+      return;
+    case Slice::commit:
+      yield_cpu();
+      // A rollback, or a transaction that changed no row (ON CONFLICT DO NOTHING, a DELETE of
+      // nothing), writes no commit record to wait for.
+      if (!t.aborted && costs_.synchronous_commit && !t.writes.empty()) {
+        wait_for_flush(id);
+      } else {
+        finish(id);
       }
-    }
-    if (s.verb != DbVerb::like_exists && s.verb != DbVerb::count_likes &&
-        s.verb != DbVerb::counter_read) {
-      wrote = true;
-    }
-    const std::uint64_t row =
-        s.verb == DbVerb::advance_offset ? offset_row(s.post) : counter_row(s.post);
-    const bool new_lock = locks_row && std::find(locked_scratch_.begin(), locked_scratch_.end(),
-                                                 row) == locked_scratch_.end();
-    if (!new_lock) {
-      const Time end = after_lock_wait ? t + cost : claim(cpus_, t, cost);
-      if (is_read) call->replies[i].value = committed_view(s, value, end - cost);
-      t = end;
-    } else {
-      // The row's update runs under its lock: what comes before it (inserting the like row)
-      // runs first, the counter update (statement_us) after the lock is granted. The locked
-      // part is charged as time, not claimed on a CPU, because it may start far in the future
-      // behind the lock queue (claims are made in arrival order, see the header).
-      const Duration locked_part = std::min(cost, draw(costs_.statement_us));
-      t = after_lock_wait ? t + (cost - locked_part) : claim(cpus_, t, cost - locked_part);
-      const RowLockTable::Grant g = locks_.acquire(row, t);
-      stats_.lock_wait.record(g.at - t);
-      if (g.at > t) after_lock_wait = true;
-      contention += from_micros(handoff_us * static_cast<double>(g.ahead));
-      t = g.at + locked_part;
-      locked_scratch_.push_back(row);
-    }
-    if (guarded && i == 0 && value == 0) skip = true;
+      return;
   }
-  if (wrote) {
-    const Duration commit_cpu = from_micros(costs_.commit_cpu_us);
-    stats_.cpu_busy_ns += commit_cpu.count();
-    t = commit(t + commit_cpu + contention);
+}
+
+// The statement ran, on its CPU still: answer it, then the next statement or the commit.
+void PostgresServer::statement_done(std::uint32_t id) {
+  Txn& t = txns_[id];
+  DbCall* call = t.call;
+  call->replies[t.stmt] = {t.value, ReplyStatus::ok};
+  if (call->kind == DbCallKind::guarded_transaction && t.stmt == 0 && t.value == 0) {
+    t.aborted = true;  // the guard says the batch was applied already: roll the rest back
+  }
+  ++t.stmt;
+  if (!t.aborted && t.stmt < call->n) {
+    yield_cpu();
+    start_statement(id);
+    return;
+  }
+  for (std::uint32_t i = t.stmt; i < call->n; ++i) call->replies[i] = {0, ReplyStatus::ok};
+  if (t.commits) {
+    // COMMIT follows the last statement in the same flight: the backend runs it on the CPU it
+    // has.
     ++stats_.transactions;
+    keep_cpu(id, Slice::commit, draw(costs_.commit_cpu_us));
+    return;
   }
-  for (std::uint64_t row : locked_scratch_) locks_.release(row, t);
-  for (auto& [post, u] : call_writes_scratch_) {
-    u.commit_ns = t.count();
-    uncommitted_[post].push_back(u);
-    uncommitted_heap_.emplace_back(t.count(), post);
-    std::push_heap(uncommitted_heap_.begin(), uncommitted_heap_.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  yield_cpu();
+  finish(id);
+}
+
+// Would `id` waiting for a row held by `holder` close a cycle of waits? Follows who waits for
+// whom from the holder on.
+bool PostgresServer::deadlocks(std::uint32_t id, std::uint32_t holder) const {
+  for (std::size_t steps = 0; holder != kNone && steps <= txns_.size(); ++steps) {
+    if (holder == id) return true;
+    const Txn& h = txns_[holder];
+    if (h.waits_in == WaitsIn::nothing) return false;
+    holder = (h.waits_in == WaitsIn::row_locks ? row_locks_ : like_locks_).holder(h.waits_for);
   }
-  stats_.max_lock_queue = locks_.max_queue();
-  *conn = t.count();
-  sched_->schedule_resume(t + half_rtt, call->waiter);
+  return false;
 }
 
-std::int64_t PostgresServer::peek_counter(PostId post) const {
-  auto it = counters_.find(post);
-  return it == counters_.end() ? 0 : it->second;
+// PostgreSQL's deadlock detector ends one transaction of a cycle with an error; here the one
+// whose request closes the cycle, at once (PostgreSQL looks after deadlock_timeout, 1 s by
+// default). No shipped strategy takes rows in conflicting orders (async_log and the write
+// buffer sort their posts): this is a safety net, so that a new one fails loudly instead of
+// hanging its calls forever. The transaction holds no CPU and waits in no queue here.
+void PostgresServer::fail(std::uint32_t id) {
+  Txn& t = txns_[id];
+  for (std::uint32_t i = 0; i < t.call->n; ++i) t.call->replies[i] = {0, ReplyStatus::error};
+  t.aborted = true;
+  finish(id);
 }
 
-std::int64_t PostgresServer::peek_like_rows(PostId post) const {
-  auto it = like_rows_.find(post);
-  return it == like_rows_.end() ? 0 : it->second;
-}
-
-void PostgresServer::for_each_counter(absl::FunctionRef<void(PostId, std::int64_t)> f) const {
-  for (const auto& [post, n] : counters_) f(post, n);
-}
-
-void PostgresServer::for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const {
-  for (const std::uint64_t like : likes_) f(unpack_like_post(like), unpack_like_user(like));
+// The transaction is over (committed and durable, rolled back, or read-only): its writes
+// become visible, its rows pass to their next waiters, its connection to the next call.
+void PostgresServer::finish(std::uint32_t id) {
+  Txn& t = txns_[id];
+  const std::coroutine_handle<> waiter = t.call->waiter;
+  if (!t.aborted) {
+    for (const PgWrite& w : t.writes) tables_.apply(w);
+  }
+  for (const std::uint64_t row : t.rows_held) {
+    const std::uint32_t next = row_locks_.release(row);
+    if (next != kNone) row_granted(next);
+  }
+  for (const std::uint64_t key : t.likes_held) pass_like_row(key);
+  free_txn(id);
+  release_connection();
+  sched_->schedule_resume(sched_->now() + half_rtt_, waiter);
 }
 
 }  // namespace likesim::sim

@@ -1,15 +1,26 @@
-// sim::PostgresServer: a simulated PostgreSQL with the costs that matter for counting likes.
+// sim::PostgresServer: a simulated PostgreSQL with the costs that matter for counting likes,
+// run as events.
 //
 // A call (one statement, or a transaction) reaches the server after rtt/2 and waits for one
-// of pool_size connections (the application's pool; a wait over pool_timeout_ms is `rejected`
-// unsent). Each statement then needs one of cpu_cores CPUs for its cost (COUNT(*) grows with
-// the post's rows). A write to a counter row takes that row's lock (RowLockTable, FIFO) and
-// holds it until the commit, paying lock_handoff_us per transaction queued ahead; the commit
-// costs commit_cpu_us and, with synchronous_commit on, waits for a WAL flush shared by every
-// commit ready when it starts (group commit). The reply travels rtt/2 back.
+// of pool_size connections (the application's pool, FIFO; a wait over pool_timeout_ms is
+// `rejected` unsent). Its statements then run in turn. Each queues for one of cpu_cores CPUs
+// (FIFO) and runs its cost on it (COUNT(*) grows with the post's rows); between statements
+// the CPU goes back to the queue, so a long transaction or feed page holds a connection, not
+// the CPUs. A statement that writes a like row or a counter / offset row takes that row's lock
+// when it reaches it (RowLockTable: FIFO in request order) and the transaction holds its locks
+// to its end; a waiter sleeps without a CPU and, once granted, queues for a CPU again. Lock
+// contention (lock_handoff_us per transaction ahead) is CPU work of the granted transaction
+// inside its hold, so a saturated CPU lengthens every hold of a hot row (lock convoys). The
+// commit costs commit_cpu_us of CPU and, with synchronous_commit on, waits for a WAL flush
+// (group commit: one flush makes every commit waiting when it starts durable); then its writes
+// become visible (PostgresTables), its locks pass on and the reply travels rtt/2 back.
+// stats().cpu_busy_ns is the CPUs' busy time only: lock and WAL waits hold a connection.
 //
-// Like sim::RedisCluster, the timeline of a call is computed when it arrives (resources are
-// claimed in arrival order, effects applied in that order), so a call costs one event.
+// Visibility (READ COMMITTED): a read sees what was committed when its statement got a CPU,
+// plus its own transaction's writes. An INSERT of a (post, user) another open transaction
+// inserted or deleted waits for that transaction's end and then sees its outcome (ON CONFLICT
+// DO NOTHING answers 0 after the other committed an insert); a DELETE does not see a row an
+// open transaction inserted (answers 0 at once) and waits for one that is deleting it.
 //
 //   sim::PostgresServer pg(scheduler, costs.postgres, seed);
 //   Db db(pg);
@@ -17,16 +28,12 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <queue>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
-#include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
 #include "engine/backends/db.h"
 #include "engine/backends/sim/cost_model.h"
+#include "engine/backends/sim/postgres_tables.h"
 #include "engine/backends/sim/row_lock_table.h"
 #include "engine/core/random_stream.h"
 #include "engine/core/scheduler.h"
@@ -35,80 +42,132 @@
 namespace likesim::sim {
 
 struct PostgresStats {
-  std::int64_t cpu_busy_ns = 0;
+  std::int64_t cpu_busy_ns = 0;  // CPU time of statements, contention and commits
   std::uint64_t statements = 0;
-  std::uint64_t transactions = 0;
+  std::uint64_t transactions = 0;  // calls that wrote (committed or rolled back)
   std::uint64_t rejected = 0;
   std::uint64_t flushes = 0;
-  LatencyHistogram lock_wait;  // µs a transaction waited for a row lock
+  LatencyHistogram lock_wait;  // µs a transaction waited for a counter / offset row lock
   std::size_t max_lock_queue = 0;
 };
 
-class PostgresServer final : public DbExecutor {
+class PostgresServer final : public DbExecutor, private EventHandler {
  public:
   PostgresServer(Scheduler& s, const PostgresCosts& costs, std::uint64_t seed);
 
   void submit(DbCall* call) override;
 
   const PostgresStats& stats() const { return stats_; }
-  int cpu_cores() const { return static_cast<int>(cpus_.size()); }
-  // Pooled connections busy (or claimed) at time t.
+  int cpu_cores() const { return cpu_cores_; }
+  // Pooled connections busy now (t is the scheduler's now: the server keeps no history).
   std::size_t busy_connections(Time t) const {
-    std::size_t n = 0;
-    for (std::int64_t free_at : connections_) n += free_at > t.count();
-    return n;
+    (void)t;
+    return static_cast<std::size_t>(pool_size_ - free_connections_);
   }
 
-  // State without cost, for tests and checks.
-  std::int64_t peek_counter(PostId post) const;
-  std::int64_t peek_like_rows(PostId post) const;
-  bool peek_like(PostId post, UserId user) const { return likes_.contains(pack_like(post, user)); }
+  // Committed state without cost, for tests and checks (after a drain everything is
+  // committed).
+  std::int64_t peek_counter(PostId post) const { return tables_.counter(post); }
+  std::int64_t peek_like_rows(PostId post) const { return tables_.like_rows(post); }
+  bool peek_like(PostId post, UserId user) const { return tables_.like(post, user); }
   // Every like_counts row and every likes row, in no particular order: the final check reads
   // the server's own state through these, never through a strategy.
-  void for_each_counter(absl::FunctionRef<void(PostId, std::int64_t)> f) const;
-  void for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const;
+  void for_each_counter(absl::FunctionRef<void(PostId, std::int64_t)> f) const {
+    tables_.for_each_counter(f);
+  }
+  void for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const { tables_.for_each_like(f); }
 
  private:
-  // Claims the earliest-free server of `pool` from `ready` for `cost`; returns the end.
-  static Time claim(std::vector<std::int64_t>& pool, Time ready, Duration cost);
-  Duration cost_of(const DbStatement& s) const;
+  static constexpr std::uint32_t kNone = RowLockTable::kNone;
+  // What a transaction's current CPU slice is.
+  enum class Slice : std::uint8_t { statement, before_lock, locked, commit };
+  enum class WaitsIn : std::uint8_t { nothing, row_locks, like_locks };
+  // One call on the server, in a slot reused by later calls (no allocation per call once the
+  // slots and their vectors have grown).
+  struct Txn {
+    DbCall* call = nullptr;
+    std::int64_t pool_deadline_ns = 0;
+    std::uint32_t stmt = 0;      // the statement running or next
+    std::uint32_t next = kNone;  // link in the one queue it waits in (pool, CPU, WAL group)
+    Slice slice = Slice::statement;
+    bool commits = false;    // ran a write statement: pays a commit
+    bool aborted = false;    // a guard answered 0: the rest is skipped and nothing is applied
+    std::int64_t value = 0;  // the current statement's answer, once known
+    Duration cost{0};        // the current statement's CPU, drawn when it starts
+    Duration locked{0};      // its part under the row lock, with the contention
+    std::int64_t lock_asked_ns = 0;
+    WaitsIn waits_in = WaitsIn::nothing;  // the lock table it waits in, for waits_for
+    std::uint64_t waits_for = 0;
+    std::vector<PgWrite> writes;            // applied at commit, dropped on rollback
+    std::vector<std::uint64_t> rows_held;   // counter / offset rows (row_locks_)
+    std::vector<std::uint64_t> likes_held;  // like rows (like_locks_)
+  };
+  struct TxnList {
+    std::uint32_t head = kNone, tail = kNone;
+    bool empty() const { return head == kNone; }
+  };
+  enum EventKind : std::uint64_t { kArrive, kCpuDone, kFlushDone, kPoolTimer };
+
+  void on_event(std::uint64_t arg) override;
   Duration draw(double us);
-  // Applies a statement's effect; returns its reply value and whether it wrote a counter row.
-  std::int64_t apply(const DbStatement& s, bool& locks_row);
-  Time commit(Time ready);
-  // A read statement's value as of its snapshot at `at` (READ COMMITTED: a statement sees what
-  // was committed when it started): `value` read from the current data, minus the writes applied
-  // to it (in arrival order) whose transactions commit after `at`.
-  std::int64_t committed_view(const DbStatement& s, std::int64_t value, Time at) const;
-  void forget_committed(Time now);
+  Duration cost_of(const DbStatement& s) const;
+
+  // The transaction state machine (postgres_server.cpp).
+  void arrive(std::uint32_t id);
+  void start_statement(std::uint32_t id);
+  void decide_like_write(std::uint32_t id);
+  void like_granted(std::uint32_t id);
+  void pass_like_row(std::uint64_t key);
+  void after_like_row(std::uint32_t id);
+  void ask_row_lock(std::uint32_t id, bool on_cpu);
+  void row_granted(std::uint32_t id);
+  void apply_locked_write(std::uint32_t id);
+  Duration slice_length(std::uint32_t id);
+  void slice_done(std::uint32_t id);
+  void statement_done(std::uint32_t id);
+  bool deadlocks(std::uint32_t id, std::uint32_t holder) const;
+  void fail(std::uint32_t id);
+  void finish(std::uint32_t id);
+
+  // Resources (postgres_resources.cpp): the pool, the CPUs, the WAL.
+  void pool_timer();
+  void release_connection();
+  void ask_cpu(std::uint32_t id, Slice slice);
+  void start_slice(std::uint32_t id);
+  void keep_cpu(std::uint32_t id, Slice slice, Duration d);
+  void yield_cpu();
+  void wait_for_flush(std::uint32_t id);
+  void start_flush();
+  void flush_done();
+
+  std::uint32_t new_txn(DbCall* call);
+  void free_txn(std::uint32_t id);
+  void push(TxnList& list, std::uint32_t id);
+  std::uint32_t pop(TxnList& list);
+  std::uint64_t event(std::uint32_t id, EventKind kind) const {
+    return (std::uint64_t{id} << 2) | kind;
+  }
 
   Scheduler* sched_;
   PostgresCosts costs_;
   RandomStream rng_;
-  std::vector<std::int64_t> connections_;  // free-at time of each pooled connection
-  std::vector<std::int64_t> cpus_;         // free-at time of each CPU
-  RowLockTable locks_;
-  // WAL flushes planned and not yet over, start -> end (ns). They never overlap.
-  std::map<std::int64_t, std::int64_t> flushes_;
-  absl::flat_hash_set<std::uint64_t> likes_;
-  absl::flat_hash_map<PostId, std::int64_t> like_rows_;
-  absl::flat_hash_map<PostId, std::int64_t> counters_;
-  absl::flat_hash_map<std::uint32_t, std::int64_t> offsets_;
-  std::vector<std::uint64_t> locked_scratch_;
-  // Writes applied but not committed yet, per post (a call's effects are applied when it
-  // arrives, its commit comes later). Posts with none have no entry; one pending write lives
-  // inline, so a cold post's write allocates nothing.
-  struct Uncommitted {
-    std::int64_t commit_ns = 0;
-    UserId user = 0;
-    std::int32_t row_delta = 0;  // +1 inserted like row, -1 deleted
-    std::int64_t counter_delta = 0;
-  };
-  absl::flat_hash_map<PostId, absl::InlinedVector<Uncommitted, 1>> uncommitted_;
-  // (commit time, post) of every pending entry, a min-heap: forget_committed() drops entries
-  // once their commit time has passed.
-  std::vector<std::pair<std::int64_t, PostId>> uncommitted_heap_;
-  std::vector<std::pair<PostId, Uncommitted>> call_writes_scratch_;
+  Duration half_rtt_;
+  int pool_size_;
+  int cpu_cores_;
+  double handoff_us_;
+  std::vector<Txn> txns_;
+  std::vector<std::uint32_t> free_txns_;
+  int free_connections_;
+  TxnList pool_queue_;
+  bool pool_timer_armed_ = false;
+  int free_cpus_;
+  TxnList cpu_queue_;
+  bool flushing_ = false;
+  TxnList flush_group_;      // commits the running flush makes durable
+  TxnList next_group_;       // commits waiting for the next flush
+  RowLockTable row_locks_;   // like_counts and consumer_offsets rows
+  RowLockTable like_locks_;  // likes rows, by pack_like(post, user)
+  PostgresTables tables_;
   PostgresStats stats_;
 };
 

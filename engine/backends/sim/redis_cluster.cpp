@@ -46,45 +46,122 @@ int RedisCluster::node_of(const KeyId& key) const {
   return node_of_slot(hash_slot(key));
 }
 
+void RedisCluster::serve_part(int node, const Served& s, Time& done, std::uint32_t& pending) {
+  done = std::max(done, s.at);
+  if (s.pending) ++pending;
+  if (s.opened_batch) sched_->schedule(s.at, this, static_cast<std::uint64_t>(node));
+}
+
 void RedisCluster::submit(KvCall* call) {
   const Time now = sched_->now();
-  const Duration half_rtt = from_micros(costs_.rtt_us / 2);
-  const Time arrival = now + half_rtt;
+  const Time arrival = now + from_micros(costs_.rtt_us / 2);
+  const std::uint32_t ticket =
+      free_tickets_.empty() ? static_cast<std::uint32_t>(pending_.size()) : free_tickets_.back();
   Time done = arrival;
+  std::uint32_t pending = 0;
   const bool as_mget = call->kind == KvCallKind::mget;
   if (nodes_.size() == 1) {
     parts_scratch_.resize(call->n);
     for (std::uint32_t i = 0; i < call->n; ++i) parts_scratch_[i] = static_cast<int>(i);
-    done = nodes_[0].serve(arrival, call->commands, call->replies, parts_scratch_.data(), call->n,
-                           as_mget);
+    serve_part(0,
+               nodes_[0].serve(arrival, call->commands, call->replies, parts_scratch_.data(),
+                               call->n, as_mget, ticket, closed_),
+               done, pending);
   } else {
     // A call whose keys live on several nodes becomes one request per node (what a cluster
-    // client does with a pipeline or a cross-slot MGET); the reply waits for the slowest.
+    // client does with a pipeline); an MGET becomes one MGET per hash slot, in the order the
+    // slots first appear (redis_client.cpp: Redis Cluster refuses a cross-slot MGET). The
+    // reply waits for the slowest part.
     node_scratch_.resize(call->n);
-    std::uint32_t used = 0;  // bit set of nodes the call touches
     for (std::uint32_t i = 0; i < call->n; ++i) {
-      node_scratch_[i] = node_of(call->commands[i].key);
-      used |= 1u << node_scratch_[i];
+      node_scratch_[i] =
+          as_mget ? hash_slot(call->commands[i].key) : node_of(call->commands[i].key);
     }
-    for (int node = 0; node < nodes(); ++node) {
-      if (!(used & (1u << node))) continue;
+    for (std::uint32_t first = 0; first < call->n; ++first) {
+      const int group = node_scratch_[first];
+      if (group < 0) continue;  // already sent with an earlier group
       parts_scratch_.clear();
-      for (std::uint32_t i = 0; i < call->n; ++i) {
-        if (node_scratch_[i] == node) parts_scratch_.push_back(static_cast<int>(i));
+      for (std::uint32_t i = first; i < call->n; ++i) {
+        if (node_scratch_[i] != group) continue;
+        parts_scratch_.push_back(static_cast<int>(i));
+        node_scratch_[i] = -1;
       }
-      const Time t = nodes_[node].serve(arrival, call->commands, call->replies,
-                                        parts_scratch_.data(), parts_scratch_.size(), as_mget);
-      done = std::max(done, t);
+      const int node = as_mget ? node_of_slot(group) : group;
+      serve_part(node,
+                 nodes_[node].serve(arrival, call->commands, call->replies, parts_scratch_.data(),
+                                    parts_scratch_.size(), as_mget, ticket, closed_),
+                 done, pending);
     }
   }
-  Time reply_at = done + half_rtt;
+  finish(ticket, pending, done, now, call, nullptr, call->n ? node_of(call->commands[0].key) : 0);
+}
+
+void RedisCluster::submit_work(RedisWorkCall* call) {
+  const Time now = sched_->now();
+  const Time arrival = now + from_micros(costs_.rtt_us / 2);
+  const std::uint32_t ticket =
+      free_tickets_.empty() ? static_cast<std::uint32_t>(pending_.size()) : free_tickets_.back();
+  Time done = arrival;
+  std::uint32_t pending = 0;
+  const int node = std::clamp(call->node, 0, nodes() - 1);
+  serve_part(node,
+             nodes_[node].serve_work(arrival, call->service_us, call->modifies, ticket, closed_),
+             done, pending);
+  finish(ticket, pending, done, now, nullptr, call, node);
+}
+
+void RedisCluster::finish(std::uint32_t ticket, std::uint32_t pending, Time done, Time now,
+                          KvCall* kv, RedisWorkCall* work, int stats_node) {
   const Time deadline = now + from_millis(costs_.timeout_ms);
+  if (pending == 0) {
+    answer(kv, work, done, deadline, stats_node);
+  } else {
+    if (ticket == pending_.size()) {
+      pending_.emplace_back();
+    } else {
+      free_tickets_.pop_back();
+    }
+    pending_[ticket] = Pending{kv, work, deadline, done, pending, stats_node};
+    // `done` is a lower bound here (the start of an iteration the call joined): if even that
+    // misses the deadline, the timeout is certain and answered now.
+    if (done + from_micros(costs_.rtt_us / 2) > deadline) {
+      answer(kv, work, done, deadline, stats_node);
+      pending_[ticket].kv = nullptr;
+      pending_[ticket].work = nullptr;
+    }
+  }
+  drain_closed();  // this arrival may have closed other calls' iterations
+}
+
+void RedisCluster::answer(KvCall* kv, RedisWorkCall* work, Time done, Time deadline,
+                          int stats_node) {
+  Time reply_at = done + from_micros(costs_.rtt_us / 2);
   if (reply_at > deadline) {
     reply_at = deadline;
-    for (std::uint32_t i = 0; i < call->n; ++i) call->replies[i].status = ReplyStatus::timeout;
-    nodes_[node_of(call->commands[0].key)].stats().timeouts += 1;
+    if (kv) {
+      for (std::uint32_t i = 0; i < kv->n; ++i) kv->replies[i].status = ReplyStatus::timeout;
+    }
+    if (work) work->status = ReplyStatus::timeout;
+    nodes_[static_cast<std::size_t>(stats_node)].stats().timeouts += 1;
   }
-  sched_->schedule_resume(reply_at, call->waiter);
+  sched_->schedule_resume(reply_at, kv ? kv->waiter : work->waiter);
+}
+
+void RedisCluster::drain_closed() {
+  for (const ClosedRequest& c : closed_) {
+    Pending& p = pending_[c.ticket];
+    p.done = std::max(p.done, c.done);
+    if (--p.parts_left > 0) continue;
+    if (p.kv || p.work) answer(p.kv, p.work, p.done, p.deadline, p.stats_node);
+    p = Pending{};
+    free_tickets_.push_back(c.ticket);
+  }
+  closed_.clear();
+}
+
+void RedisCluster::on_event(std::uint64_t node) {
+  nodes_[static_cast<std::size_t>(node)].close_batch(sched_->now(), closed_);
+  drain_closed();
 }
 
 }  // namespace likesim::sim

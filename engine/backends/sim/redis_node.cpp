@@ -5,21 +5,6 @@
 #include "engine/backends/bloom_bits.h"
 
 namespace likesim::sim {
-namespace {
-
-bool is_write(KvVerb v) {
-  switch (v) {
-    case KvVerb::get:
-    case KvVerb::sismember:
-    case KvVerb::bf_exists:
-      return false;
-    default:
-      return true;
-  }
-}
-
-}  // namespace
-
 RedisNode::RedisNode(const RedisCosts& costs, RandomStream rng)
     : costs_(&costs), rng_(std::move(rng)) {}
 
@@ -40,83 +25,145 @@ bool RedisNode::bloom_test_and_set(PostId post, UserId item, bool set) {
   return all_set;
 }
 
-double RedisNode::apply(const KvCommand& c, KvReply& r) {
+RedisNode::Cost RedisNode::apply(const KvCommand& c, KvReply& r) {
   r.status = ReplyStatus::ok;
   r.nil = false;
   r.value = 0;
   const RedisCosts& k = *costs_;
+  // `modified`: Redis propagates a command to the AOF only when it changed the dataset
+  // (server.dirty); an SADD of a member already there, or a script whose SADD added nothing,
+  // writes nothing, and an iteration that wrote nothing is not fsynced.
   switch (c.verb) {
     case KvVerb::get: {
       auto it = values_.find(c.key);
       r.nil = it == values_.end();
       r.value = r.nil ? 0 : it->second;
-      return k.command_us;
+      return {k.command_us, false};
     }
     case KvVerb::set:
       values_[c.key] = c.arg;
-      return k.command_us;
+      return {k.command_us, true};
     case KvVerb::incr_by:
       r.value = (values_[c.key] += c.arg);
-      return k.command_us;
+      return {k.command_us, true};
     case KvVerb::del:
       r.value = static_cast<std::int64_t>(values_.erase(c.key));
-      return k.command_us;
+      return {k.command_us, r.value > 0};
     case KvVerb::sadd:
       r.value = sets_[c.key].insert(static_cast<UserId>(c.arg)).second;
-      return k.set_command_us;
+      return {k.set_command_us, r.value > 0};
     case KvVerb::srem:
       r.value = static_cast<std::int64_t>(sets_[c.key].erase(static_cast<UserId>(c.arg)));
-      return k.set_command_us;
+      return {k.set_command_us, r.value > 0};
     case KvVerb::sismember: {
       auto it = sets_.find(c.key);
       r.value = it != sets_.end() && it->second.contains(static_cast<UserId>(c.arg));
-      return k.command_us;
+      return {k.command_us, false};
     }
     case KvVerb::bf_add:
       r.value = !bloom_test_and_set(c.key.post, static_cast<UserId>(c.arg), true);
-      return k.bloom_us;
+      return {k.bloom_us, r.value > 0};  // a new item set at least one bit
     case KvVerb::bf_exists:
       r.value = bloom_test_and_set(c.key.post, static_cast<UserId>(c.arg), false);
-      return k.bloom_us;
+      return {k.bloom_us, false};
     case KvVerb::like_script: {
       const bool added = sets_[c.key].insert(static_cast<UserId>(c.arg)).second;
       if (added) values_[c.key2] += 1;
       r.value = added;
-      return k.script_us;
+      return {k.script_us, added};
     }
     case KvVerb::unlike_script: {
       const bool removed = sets_[c.key].erase(static_cast<UserId>(c.arg)) > 0;
       if (removed) values_[c.key2] -= 1;
       r.value = removed;
-      return k.script_us;
+      return {k.script_us, removed};
     }
   }
-  return k.command_us;
+  return {k.command_us, false};
 }
 
-Time RedisNode::serve(Time arrival, const KvCommand* commands, KvReply* replies, const int* which,
-                      std::size_t n, bool as_mget) {
+Duration RedisNode::draw(double mean_us) {
+  double us = mean_us;
+  if (costs_->distribution == ServiceDistribution::exponential) us = rng_.exponential(us);
+  return from_micros(us);
+}
+
+Served RedisNode::serve(Time arrival, const KvCommand* commands, KvReply* replies, const int* which,
+                        std::size_t n, bool as_mget, std::uint32_t ticket,
+                        std::vector<ClosedRequest>& closed) {
   double us = costs_->request_us;
   if (as_mget) us += costs_->mget_base_us;
+  bool modifies = false;
   for (std::size_t i = 0; i < n; ++i) {
     const int idx = which[i];
-    const double cost = apply(commands[idx], replies[idx]);
-    us += as_mget ? costs_->mget_per_key_us : cost;
-    if (costs_->appendfsync == RedisCosts::Appendfsync::always && is_write(commands[idx].verb)) {
-      us += costs_->fsync_always_us;
-    }
+    const Cost cost = apply(commands[idx], replies[idx]);
+    us += as_mget ? costs_->mget_per_key_us : cost.us;
+    modifies = modifies || cost.modified;
   }
-  if (costs_->distribution == ServiceDistribution::exponential) us = rng_.exponential(us);
-  const Duration service = from_micros(us);
-  const Time start = std::max(arrival, free_at_);
-  free_at_ = start + service;
-  stats_.busy_ns += service.count();
   stats_.commands += as_mget ? 1 : n;
+  return schedule(arrival, draw(us), modifies, ticket, closed);
+}
+
+Served RedisNode::serve_work(Time arrival, double service_us, bool modifies, std::uint32_t ticket,
+                             std::vector<ClosedRequest>& closed) {
+  stats_.commands += 1;
+  return schedule(arrival, draw(service_us), modifies, ticket, closed);
+}
+
+Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::uint32_t ticket,
+                           std::vector<ClosedRequest>& closed) {
+  stats_.busy_ns += service.count();
   stats_.requests += 1;
-  const std::size_t queued = queue_at(arrival) + 1;
-  completions_.push_back(free_at_.count());
+  if (!fsync_always()) {
+    const Time start = std::max(arrival, free_at_);
+    const std::size_t queued = queue_at(arrival) + 1;
+    free_at_ = start + service;
+    completions_.push_back(free_at_.count());
+    stats_.max_queue = std::max(stats_.max_queue, queued);
+    return Served{free_at_, false, false};
+  }
+  close_batch(arrival, closed);  // an iteration the thread has started by now takes no more
+  const std::size_t queued = queue_at(arrival) + batch_.tickets.size() + 1;
   stats_.max_queue = std::max(stats_.max_queue, queued);
-  return free_at_;
+  if (arrival >= free_at_) {
+    // The thread is idle: it reads this request alone, serves it, fsyncs, replies.
+    Duration fsync{0};
+    if (modifies) {
+      fsync = draw(costs_->fsync_always_us);
+      stats_.busy_ns += fsync.count();
+      ++stats_.fsyncs;
+    }
+    free_at_ = arrival + service + fsync;
+    completions_.push_back(free_at_.count());
+    return Served{free_at_, false, false};
+  }
+  // Busy: the request is read in the next iteration, which starts at free_at_.
+  const bool opened = !batch_.open;
+  batch_.open = true;
+  batch_.service += service;
+  batch_.modifies = batch_.modifies || modifies;
+  batch_.tickets.push_back(ticket);
+  return Served{free_at_, true, opened};
+}
+
+void RedisNode::close_batch(Time t, std::vector<ClosedRequest>& closed) {
+  if (!batch_.open || free_at_ > t) return;
+  Duration fsync{0};
+  if (batch_.modifies) {
+    fsync = draw(costs_->fsync_always_us);
+    stats_.busy_ns += fsync.count();
+    ++stats_.fsyncs;
+  }
+  const Time done = free_at_ + batch_.service + fsync;
+  for (const std::uint32_t ticket : batch_.tickets) {
+    closed.push_back(ClosedRequest{ticket, done});
+    completions_.push_back(done.count());
+  }
+  free_at_ = done;
+  batch_.open = false;
+  batch_.service = Duration(0);
+  batch_.modifies = false;
+  batch_.tickets.clear();
 }
 
 std::size_t RedisNode::queue_at(Time t) {

@@ -2,12 +2,24 @@
 // and its single command thread's timeline. RedisCluster routes to it; see redis_cluster.h for
 // the timing model.
 //
+// The thread serves requests FIFO. Without `appendfsync always` a request's reply leaves when
+// its own service ends, so its completion is known on arrival (free_at = max(arrival, free_at)
+// + service). With `appendfsync always` the node runs Redis's event loop: the requests read
+// in one iteration (those that arrived while the thread was busy with the previous one,
+// including its fsync) are processed back to back, then beforeSleep writes and fsyncs the AOF
+// once for all of them (only if one of them modified data), and only then are their replies
+// sent. Such a request's completion depends on later arrivals joining its iteration, so it is
+// "pending" until the iteration closes: when the thread starts it (an arrival at or after that
+// moment, or the cluster's event at that moment, closes it; see close_batch()).
+//
 //   RedisNode node(costs, RandomStream(seed, "redis.node.0"));
-//   Time done = node.serve(arrival, commands, replies, n, KvCallKind::single);
+//   std::vector<ClosedRequest> closed;
+//   Served s = node.serve(arrival, commands, replies, which, n, /*as_mget=*/false, ticket, closed);
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -20,11 +32,26 @@
 namespace likesim::sim {
 
 struct RedisNodeStats {
-  std::int64_t busy_ns = 0;  // service time consumed
+  std::int64_t busy_ns = 0;  // service time consumed (fsyncs included: the thread waits)
   std::uint64_t commands = 0;
   std::uint64_t requests = 0;
+  std::uint64_t fsyncs = 0;    // appendfsync always: one per event-loop iteration that wrote
   std::uint64_t timeouts = 0;  // calls answered `timeout` (counted by the cluster)
   std::size_t max_queue = 0;   // most requests queued or in service at once
+};
+
+// How a request fared on arrival: its completion `at`, or, if `pending`, the start of the
+// iteration it joined (a lower bound; the completion comes later through close_batch()).
+struct Served {
+  Time at{0};
+  bool pending = false;
+  bool opened_batch = false;  // the cluster must close the iteration at `at`
+};
+
+// A pending request whose iteration closed: the cluster's ticket and its completion.
+struct ClosedRequest {
+  std::uint32_t ticket = 0;
+  Time done{0};
 };
 
 class RedisNode {
@@ -32,9 +59,17 @@ class RedisNode {
   RedisNode(const RedisCosts& costs, RandomStream rng);
 
   // Serves one request (the commands at indexes `which` of `commands`) arriving at `arrival`:
-  // applies the commands in order, writes their replies, returns when the node finishes it.
-  Time serve(Time arrival, const KvCommand* commands, KvReply* replies, const int* which,
-             std::size_t n, bool as_mget);
+  // applies the commands in order and writes their replies. Requests of iterations that close
+  // by this arrival are appended to `closed`.
+  Served serve(Time arrival, const KvCommand* commands, KvReply* replies, const int* which,
+               std::size_t n, bool as_mget, std::uint32_t ticket,
+               std::vector<ClosedRequest>& closed);
+  // A request whose work the caller has computed (a stream command): `service_us` of thread
+  // time (drawn here), `modifies` if it changed data (so the AOF has something to fsync).
+  Served serve_work(Time arrival, double service_us, bool modifies, std::uint32_t ticket,
+                    std::vector<ClosedRequest>& closed);
+  // Closes the open iteration if the thread starts it at or before `t`.
+  void close_batch(Time t, std::vector<ClosedRequest>& closed);
 
   std::size_t queue_at(Time t);
   const RedisNodeStats& stats() const { return stats_; }
@@ -46,14 +81,30 @@ class RedisNode {
   void for_each_set_member(absl::FunctionRef<void(const KeyId&, UserId)> f) const;
 
  private:
-  // Runs one command against the data; returns its cost in µs.
-  double apply(const KvCommand& c, KvReply& r);
+  struct Cost {
+    double us = 0;
+    bool modified = false;  // what Redis would propagate to the AOF
+  };
+  // Runs one command against the data.
+  Cost apply(const KvCommand& c, KvReply& r);
   bool bloom_test_and_set(PostId post, UserId item, bool set);
+  // The one place service times are drawn (deterministic or around the mean).
+  Duration draw(double mean_us);
+  Served schedule(Time arrival, Duration service, bool modifies, std::uint32_t ticket,
+                  std::vector<ClosedRequest>& closed);
+  bool fsync_always() const { return costs_->appendfsync == RedisCosts::Appendfsync::always; }
 
   const RedisCosts* costs_;
   RandomStream rng_;
-  Time free_at_{0};
-  std::deque<std::int64_t> completions_;  // completion times of requests not yet finished
+  Time free_at_{0};  // the thread is done with every closed iteration (fsync included)
+  // appendfsync always: the iteration the thread starts at free_at_ (the requests read then).
+  struct OpenBatch {
+    bool open = false;
+    Duration service{0};
+    bool modifies = false;
+    std::vector<std::uint32_t> tickets;
+  } batch_;
+  std::deque<std::int64_t> completions_;  // completion times of closed requests not finished
   absl::flat_hash_map<KeyId, std::int64_t> values_;
   absl::flat_hash_map<KeyId, absl::flat_hash_set<UserId>> sets_;   // like_set keys
   absl::flat_hash_map<std::uint64_t, std::uint64_t> bloom_words_;  // (post, word) -> bits

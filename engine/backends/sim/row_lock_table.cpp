@@ -5,23 +5,56 @@
 
 namespace likesim::sim {
 
-RowLockTable::Grant RowLockTable::acquire(std::uint64_t row, Time ready) {
+bool RowLockTable::acquire(std::uint64_t row, std::uint32_t txn, std::size_t& ahead) {
   Row& r = rows_[row];
-  assert(r.pending_grant < 0 && "release() the previous grant first");
-  while (!r.releases.empty() && r.releases.front() <= ready.count()) r.releases.pop_front();
-  Grant g;
-  g.ahead = r.releases.size();
-  g.at = r.releases.empty() ? ready : std::max(ready, Time(r.releases.back()));
-  r.pending_grant = g.at.count();
-  max_queue_ = std::max(max_queue_, g.ahead + 1);
-  return g;
+  assert(r.holder != txn && "the transaction holds this row already");
+  if (r.holder == kNone) {
+    r.holder = txn;
+    ahead = 0;
+    max_queue_ = std::max<std::size_t>(max_queue_, 1);
+    return true;
+  }
+  ahead = 1 + r.waiting;
+  std::uint32_t node = free_node_;
+  if (node == kNone) {
+    node = static_cast<std::uint32_t>(nodes_.size());
+    nodes_.emplace_back();
+  } else {
+    free_node_ = nodes_[node].next;
+  }
+  nodes_[node] = Node{txn, kNone};
+  if (r.tail == kNone) {
+    r.head = node;
+  } else {
+    nodes_[r.tail].next = node;
+  }
+  r.tail = node;
+  ++r.waiting;
+  max_queue_ = std::max(max_queue_, ahead + 1);
+  return false;
 }
 
-void RowLockTable::release(std::uint64_t row, Time at) {
-  Row& r = rows_[row];
-  assert(r.pending_grant >= 0 && at.count() >= r.pending_grant);
-  r.pending_grant = -1;
-  r.releases.push_back(at.count());
+std::uint32_t RowLockTable::holder(std::uint64_t row) const {
+  auto it = rows_.find(row);
+  return it == rows_.end() ? kNone : it->second.holder;
+}
+
+std::uint32_t RowLockTable::release(std::uint64_t row) {
+  auto it = rows_.find(row);
+  assert(it != rows_.end() && it->second.holder != kNone);
+  Row& r = it->second;
+  if (r.head == kNone) {
+    rows_.erase(it);
+    return kNone;
+  }
+  const std::uint32_t node = r.head;
+  r.holder = nodes_[node].txn;
+  r.head = nodes_[node].next;
+  if (r.head == kNone) r.tail = kNone;
+  --r.waiting;
+  nodes_[node].next = free_node_;
+  free_node_ = node;
+  return r.holder;
 }
 
 }  // namespace likesim::sim

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/run/scenario_loader.h"
 #include "engine/run/simulated_run.h"
+#include "engine/scenario/scenario_loader.h"
 #include "workloads/workload.h"
 
 namespace likesim {

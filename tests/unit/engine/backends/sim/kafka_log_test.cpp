@@ -13,6 +13,8 @@
 namespace likesim {
 namespace {
 
+using namespace std::chrono_literals;
+
 sim::KafkaCosts costs() {
   sim::KafkaCosts c;
   c.partitions = 1;
@@ -113,8 +115,9 @@ TEST(KafkaLog, AWaitingPollWakesWhenRecordsArrive) {
   rt.spawn(append(rt, Log(kafka), 1, acked, offsets));
   s.run();
   EXPECT_EQ(n, 1u);
-  // Visible when the broker has written it (linger + rtt/2 + broker), then fetch + rtt.
-  EXPECT_EQ(got_at, 5'000'000 + 10'000 + 51'000 + 20'000 + 10'000);
+  // Visible when the broker has written it (linger + rtt/2 + broker); the poll was waiting at
+  // the broker, so its fetch runs on the broker thread then, and the response takes rtt/2.
+  EXPECT_EQ(got_at, 5'000'000 + 10'000 + 51'000 + 10'000 + 10'000);
 }
 
 TEST(KafkaLog, ConsumersOwnPartitionsRoundRobin) {
@@ -344,6 +347,43 @@ TEST(KafkaLog, CommitAndRewindTrackLagAndRedeliveriesAcrossPolls) {
   EXPECT_EQ(kafka.lag(), 0);
   EXPECT_EQ(kafka.stats().max_lag, 10);
   EXPECT_EQ(commit_ns, 20'000 + 100'000);  // rtt + commit_us
+}
+
+Task<void> poll_then_commit(Runtime& rt, Log log, std::int64_t& polled_ns,
+                            std::int64_t& committed_ns, std::uint32_t& n) {
+  co_await rt.sleep_for(100us);
+  std::array<LogRecord, 64> recs{};
+  const LogReply r = co_await log.poll(0, recs);
+  polled_ns = rt.now().count();
+  n = r.n;
+  const LogReply c = co_await log.commit(0, r.partition, recs[r.n - 1].offset + 1);
+  (void)c;
+  committed_ns = rt.now().count();
+}
+
+// A fetch that returns data and an offset commit are work on the broker's one thread, so they
+// wait behind a produce request that got there first (they used to bypass it).
+TEST(KafkaLog, FetchesAndCommitsQueueOnTheBrokerThreadBehindProduceRequests) {
+  Scheduler s;
+  SimRuntime rt(s);
+  sim::KafkaLog kafka(s, costs(1), 1, 1);
+  std::vector<Acked> acked;
+  // A full batch at 0 (broker 10..62 µs), then full batches at 100 µs and 222 µs.
+  for (UserId u = 1; u <= 4; ++u) rt.spawn(append_after(rt, Log(kafka), 0us, {7, u, 1}, acked));
+  for (UserId u = 5; u <= 8; ++u) rt.spawn(append_after(rt, Log(kafka), 100us, {7, u, 1}, acked));
+  for (UserId u = 9; u <= 12; ++u) rt.spawn(append_after(rt, Log(kafka), 222us, {7, u, 1}, acked));
+  std::int64_t polled = 0, committed = 0;
+  std::uint32_t n = 0;
+  rt.spawn(poll_then_commit(rt, Log(kafka), polled, committed, n));
+  s.run();
+  EXPECT_EQ(n, 4u);  // the first batch; the second is not written yet when the poll is sent
+  // The poll reaches the broker at 110 µs, behind the 100 µs batch (110..162): 162 + 50 + 10.
+  EXPECT_EQ(polled, 222'000);
+  // The commit reaches it at 232 µs with the 222 µs batch (232..284): 284 + 100 + 10.
+  EXPECT_EQ(committed, 394'000);
+  ASSERT_EQ(acked.size(), 12u);
+  EXPECT_EQ(acked[4].at_ns, 172'000);  // the produce requests were not delayed by them
+  EXPECT_EQ(acked[8].at_ns, 294'000);
 }
 
 }  // namespace multi

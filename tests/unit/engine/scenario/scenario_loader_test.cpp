@@ -1,4 +1,4 @@
-#include "engine/run/scenario_loader.h"
+#include "engine/scenario/scenario_loader.h"
 
 #include <gtest/gtest.h>
 
@@ -137,7 +137,7 @@ TEST(ScenarioLoader, ACostFileReplacesCostsAndNamesItsLines) {
   auto b = load_scenario(path, {}, bad);
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(std::string(b.status().message()),
-            bad + ":2: backends.redis.nodes: expected an integer in 1..32, got 0");
+            bad + ":2: backends.redis.nodes: 0 out of range [1, 1000]");
 }
 
 TEST(ScenarioLoader, StrategiesKeepFileOrderAndKindDefaultsToTheName) {
@@ -182,12 +182,12 @@ TEST(ScenarioLoader, BadTypeNamesFileLineAndKey) {
   const std::string path = write_scenario("badtype.toml", text);
   EXPECT_EQ(error_of(path), path +
                                 ":11: strategy.sharded_counter.shards: expected an integer in "
-                                "1..1024, got \"abc\"");
+                                "[1, 65535], got \"abc\"");
 
   const std::string flt =
       write_scenario("badfloat.toml", std::string(kBase) + "[backends.redis]\nnodes = 2.5\n");
   EXPECT_EQ(error_of(flt),
-            flt + ":19: backends.redis.nodes: expected an integer in 1..32, got 2.5");
+            flt + ":19: backends.redis.nodes: expected an integer in [1, 1000], got 2.5");
 }
 
 TEST(ScenarioLoader, OutOfRangeValuesAreErrors) {
@@ -197,15 +197,15 @@ TEST(ScenarioLoader, OutOfRangeValuesAreErrors) {
   };
   const std::vector<Case> cases = {
       {"[workload.steady]\nunlike_fraction = 1.5",
-       "workload.steady.unlike_fraction: expected a number in [0, 1], got 1.5"},
+       "workload.steady.unlike_fraction: 1.5 out of range [0, 1]"},
       {"[workload.steady]\nreads_per_s = -1",
-       "workload.steady.reads_per_s: expected a number >= 0, got -1"},
+       "workload.steady.reads_per_s: -1 out of range [0, 1000000000]"},
       {"[workload.steady]\nbatch_size = 101",
-       "workload.steady.batch_size: expected an integer in 1..100, got 101"},
+       "workload.steady.batch_size: 101 out of range [1, 100]"},
       {"[strategy.write_buffered]\nflush_interval_ms = 0",
-       "strategy.write_buffered.flush_interval_ms: expected a number > 0, got 0"},
-      {"[strategy.sharded_counter]\nshards = 2000",
-       "strategy.sharded_counter.shards: expected an integer in 1..1024, got 2000"},
+       "strategy.write_buffered.flush_interval_ms: 0 out of range [0.01, 3600000]"},
+      {"[strategy.sharded_counter]\nshards = 70000",
+       "strategy.sharded_counter.shards: 70000 out of range [1, 65535]"},
       {"[backends.redis]\nappendfsync = \"sometimes\"",
        "backends.redis.appendfsync: expected one of \"no\", \"everysec\", \"always\", \"off\", got "
        "\"sometimes\""},
@@ -270,13 +270,13 @@ TEST(ScenarioLoader, FaultsAreCheckedAgainstTheStrategies) {
       write_scenario("fault_target.toml", std::string(kBase) +
                                               "[[fault]]\nat_s = 5\nkind = \"app_server_crash\"\n"
                                               "strategy = \"write_buffered\"\ntarget = 2\n");
-  EXPECT_NE(error_of(target).find(target + ":22: fault[0].target: expected an integer in 0..1"),
+  EXPECT_NE(error_of(target).find(target + ":22: fault[0].target: 2 out of range [0, 1]"),
             std::string::npos);
 
   const std::string late =
       write_scenario("fault_late.toml",
                      std::string(kBase) + "[[fault]]\nat_s = 10\nkind = \"app_server_crash\"\n");
-  EXPECT_EQ(error_of(late), late + ":19: fault[0].at_s: expected a number in [0, 10), got 10");
+  EXPECT_EQ(error_of(late), late + ":19: fault[0].at_s: 10 out of range [0, 10)");
 
   const std::string typo = write_scenario(
       "fault_typo.toml",
@@ -311,7 +311,7 @@ TEST(ScenarioLoader, BadSetIsNamed) {
             "--set strategy.foo.shards=3: no strategy named 'foo'");
   EXPECT_EQ(error_of(path, {"strategy.sharded_counter.shards=abc"}),
             "--set strategy.sharded_counter.shards=abc: strategy.sharded_counter.shards: expected "
-            "an integer in 1..1024, got \"abc\"");
+            "an integer in [1, 65535], got \"abc\"");
   EXPECT_EQ(error_of(path, {"workload.celebrity.peek_likes_per_s=5"}),
             "--set workload.celebrity.peek_likes_per_s=5: unknown key "
             "'workload.celebrity.peek_likes_per_s'");

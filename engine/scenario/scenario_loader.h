@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "engine/run/scenario.h"
+#include "engine/scenario/scenario.h"
 
 namespace likesim {
 

@@ -1,4 +1,4 @@
-#include "engine/run/scenario.h"
+#include "engine/scenario/scenario.h"
 
 #include <string_view>
 

@@ -1,0 +1,160 @@
+// What sim::PostgresServer's transactions queue for: a pooled connection, a CPU, a WAL flush;
+// and the transaction slots themselves. Every queue is FIFO, linked through Txn::next (a
+// transaction waits in at most one at a time), so queueing allocates nothing.
+#include <algorithm>
+
+#include "engine/backends/sim/postgres_server.h"
+
+namespace likesim::sim {
+
+std::uint32_t PostgresServer::new_txn(DbCall* call) {
+  std::uint32_t id;
+  if (free_txns_.empty()) {
+    id = static_cast<std::uint32_t>(txns_.size());
+    txns_.emplace_back();
+  } else {
+    id = free_txns_.back();
+    free_txns_.pop_back();
+  }
+  Txn& t = txns_[id];
+  t.call = call;
+  t.stmt = 0;
+  t.next = kNone;
+  t.commits = false;
+  t.aborted = false;
+  t.value = 0;
+  t.waits_in = WaitsIn::nothing;
+  return id;
+}
+
+void PostgresServer::free_txn(std::uint32_t id) {
+  Txn& t = txns_[id];
+  t.call = nullptr;
+  t.writes.clear();  // keeps the capacity for the slot's next call
+  t.rows_held.clear();
+  t.likes_held.clear();
+  free_txns_.push_back(id);
+}
+
+void PostgresServer::push(TxnList& list, std::uint32_t id) {
+  txns_[id].next = kNone;
+  if (list.tail == kNone) {
+    list.head = id;
+  } else {
+    txns_[list.tail].next = id;
+  }
+  list.tail = id;
+}
+
+std::uint32_t PostgresServer::pop(TxnList& list) {
+  const std::uint32_t id = list.head;
+  list.head = txns_[id].next;
+  if (list.head == kNone) list.tail = kNone;
+  txns_[id].next = kNone;
+  return id;
+}
+
+// ---- the connection pool ------------------------------------------------------------------
+
+void PostgresServer::arrive(std::uint32_t id) {
+  if (free_connections_ > 0) {
+    --free_connections_;
+    start_statement(id);
+    return;
+  }
+  Txn& t = txns_[id];
+  t.pool_deadline_ns = (sched_->now() + from_millis(costs_.pool_timeout_ms)).count();
+  push(pool_queue_, id);
+  if (!pool_timer_armed_) {
+    pool_timer_armed_ = true;
+    sched_->schedule(Time(t.pool_deadline_ns), this, event(0, kPoolTimer));
+  }
+}
+
+// Every waiter has the same timeout, so they time out in queue order: one timer, for the
+// head. A timer armed for a head that got its connection since just re-arms for the new head.
+void PostgresServer::pool_timer() {
+  pool_timer_armed_ = false;
+  const std::int64_t now = sched_->now().count();
+  while (!pool_queue_.empty() && txns_[pool_queue_.head].pool_deadline_ns <= now) {
+    const std::uint32_t id = pop(pool_queue_);
+    DbCall* call = txns_[id].call;
+    for (std::uint32_t i = 0; i < call->n; ++i) call->replies[i] = {0, ReplyStatus::rejected};
+    ++stats_.rejected;
+    free_txn(id);
+    sched_->schedule_resume(sched_->now(), call->waiter);
+  }
+  if (!pool_queue_.empty()) {
+    pool_timer_armed_ = true;
+    sched_->schedule(Time(txns_[pool_queue_.head].pool_deadline_ns), this, event(0, kPoolTimer));
+  }
+}
+
+void PostgresServer::release_connection() {
+  if (pool_queue_.empty()) {
+    ++free_connections_;
+  } else {
+    start_statement(pop(pool_queue_));
+  }
+}
+
+// ---- the CPUs -----------------------------------------------------------------------------
+
+void PostgresServer::ask_cpu(std::uint32_t id, Slice slice) {
+  txns_[id].slice = slice;
+  if (free_cpus_ > 0) {
+    --free_cpus_;
+    start_slice(id);
+  } else {
+    push(cpu_queue_, id);
+  }
+}
+
+void PostgresServer::start_slice(std::uint32_t id) {
+  const Duration d = slice_length(id);
+  stats_.cpu_busy_ns += d.count();
+  sched_->schedule(sched_->now() + d, this, event(id, kCpuDone));
+}
+
+// The transaction goes on with the CPU it has (no wait in between, nothing to yield for).
+void PostgresServer::keep_cpu(std::uint32_t id, Slice slice, Duration d) {
+  txns_[id].slice = slice;
+  stats_.cpu_busy_ns += d.count();
+  sched_->schedule(sched_->now() + d, this, event(id, kCpuDone));
+}
+
+void PostgresServer::yield_cpu() {
+  if (cpu_queue_.empty()) {
+    ++free_cpus_;
+  } else {
+    start_slice(pop(cpu_queue_));
+  }
+}
+
+// ---- the WAL ------------------------------------------------------------------------------
+
+// Group commit: one WAL writer; a commit that finds it idle starts a flush at once, one that
+// finds it flushing waits for the next flush, which starts when this one ends and makes every
+// commit waiting then durable.
+void PostgresServer::wait_for_flush(std::uint32_t id) {
+  push(next_group_, id);
+  if (!flushing_) start_flush();
+}
+
+void PostgresServer::start_flush() {
+  flush_group_ = next_group_;
+  next_group_ = TxnList{};
+  flushing_ = true;
+  ++stats_.flushes;
+  sched_->schedule(sched_->now() + draw(costs_.wal_flush_us), this, event(0, kFlushDone));
+}
+
+void PostgresServer::flush_done() {
+  TxnList durable = flush_group_;
+  flush_group_ = TxnList{};
+  flushing_ = false;
+  if (!next_group_.empty()) start_flush();
+  while (!durable.empty()) finish(pop(durable));
+}
+
+}  // namespace likesim::sim
