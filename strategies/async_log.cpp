@@ -12,8 +12,10 @@ constexpr Duration kRetryDelay = 10ms;
 }  // namespace
 
 AsyncLog::AsyncLog(const StrategyContext& ctx, const AsyncLogKnobs& knobs)
-    : StoredCounterStrategy(CounterStore::db, make_dedup(knobs.dedup, ctx, knobs.dedup_shards), ctx,
-                            /*approximate=*/true),
+    : StoredCounterStrategy(CounterStore::db,
+                            make_dedup(knobs.dedup, ctx, knobs.dedup_shards,
+                                       /*host_reads_log=*/true),
+                            ctx, /*approximate=*/true),
       knobs_(knobs),
       rt_(ctx.runtime),
       db_(ctx.db),
@@ -24,6 +26,7 @@ AsyncLog::AsyncLog(const StrategyContext& ctx, const AsyncLogKnobs& knobs)
   for (Consumer& c : consumers_) {
     c.records.resize(static_cast<std::size_t>(std::max(1, knobs_.max_batch)));
     c.deltas.reserve(c.records.size());
+    if (dedup_->appends_events()) c.rows.reserve(c.records.size());
   }
   acked_end_.assign(partitions, 0);
   committed_end_.assign(partitions, 0);
@@ -45,6 +48,8 @@ Task<LikeResult> AsyncLog::like(Request r) {
   const DedupAnswer added = co_await dedup_->add(r.post, r.user);
   if (added == DedupAnswer::failed) co_return LikeResult::failed;
   if (added == DedupAnswer::unchanged) co_return LikeResult::already_liked;
+  // A write-behind dedup (bloom) has appended this like's event already.
+  if (dedup_->appends_events()) co_return LikeResult::ok;
   // The row exists now; if the event is lost the count never sees this like, and `failed`
   // says so.
   const bool appended = co_await append(r.post, r.user, +1);
@@ -55,12 +60,14 @@ Task<UnlikeResult> AsyncLog::unlike(Request r) {
   const DedupAnswer removed = co_await dedup_->remove(r.post, r.user);
   if (removed == DedupAnswer::failed) co_return UnlikeResult::failed;
   if (removed == DedupAnswer::unchanged) co_return UnlikeResult::not_liked;
+  if (dedup_->appends_events()) co_return UnlikeResult::ok;
   const bool appended = co_await append(r.post, r.user, -1);
   co_return appended ? UnlikeResult::ok : UnlikeResult::failed;
 }
 
 void AsyncLog::start() {
   for (std::uint32_t i = 0; i < consumers_.size(); ++i) rt_->spawn(consumer_loop(i));
+  StoredCounterStrategy::start();
 }
 
 std::uint32_t AsyncLog::aggregate(Consumer& c, std::uint32_t n, std::uint32_t partition) {
@@ -70,10 +77,13 @@ std::uint32_t AsyncLog::aggregate(Consumer& c, std::uint32_t n, std::uint32_t pa
   // applied_end_ is that row as the last ok transaction left it.
   const std::int64_t first = knobs_.idempotent ? applied_end_[partition] : 0;
   c.deltas.clear();
+  c.rows.clear();
+  const bool rows = dedup_->appends_events();  // bloom: the likes table is written here too
   std::uint32_t kept = 0;
   for (std::uint32_t i = 0; i < n; ++i) {
     if (c.records[i].offset < first) continue;
     c.deltas.emplace_back(c.records[i].event.post, c.records[i].event.delta);
+    if (rows) c.rows.push_back(row_statement(c.records[i].event));
     ++kept;
   }
   std::sort(c.deltas.begin(), c.deltas.end());
@@ -98,6 +108,7 @@ Task<bool> AsyncLog::apply(std::uint32_t index, std::uint32_t partition, std::in
     for (const auto& [post, delta] : c.deltas) {
       if (delta != 0) tx.add(DbStatement::counter_add(post, delta));
     }
+    for (const DbStatement& row : c.rows) tx.add(row);
     ReplyStatus status = ReplyStatus::ok;
     if (knobs_.idempotent) {
       status = co_await db_.guarded_transaction(tx);
@@ -149,6 +160,7 @@ Task<void> AsyncLog::consumer_loop(std::uint32_t index) {
       const bool applied = co_await apply(index, partition, next_offset);
       if (!applied) break;
       ++batches_;
+      dedup_->rows_applied(std::span<const LogRecord>(c.records.data(), polled.n));
     } else {
       ++skipped_batches_;  // a redelivery the DB already holds in full: nothing to send
     }
@@ -176,6 +188,7 @@ Task<void> AsyncLog::drain() {
   // Every acknowledged event applied and its offset committed. Events whose append failed but
   // landed may still be in flight; nobody was told they counted.
   while (!caught_up()) co_await rt_->sleep_for(1ms);
+  co_await StoredCounterStrategy::drain();
 }
 
 bool AsyncLog::crash_consumer(int index) {

@@ -9,6 +9,8 @@
 // and the redelivery is not counted again; with idempotent = false it is counted twice.
 // A like whose append fails answers `failed` although its row exists: the count will not see
 // it, and the report shows that honestly instead of the strategy undoing it.
+// With dedup = "bloom" the like's event is the one the dedup appended as its row's
+// write-behind: the consumer writes the likes-table rows in the same transaction as the counts.
 //
 //   AsyncLog s(ctx, AsyncLogKnobs{.consumers = 4, .idempotent = false});
 //   s.start();                 // one consumer loop per log consumer
@@ -20,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "strategies/dedup/like_write_behind.h"
 #include "strategies/stored_counter_strategy.h"
 
 namespace likesim {
@@ -32,7 +35,10 @@ class AsyncLog final : public StoredCounterStrategy {
   Task<UnlikeResult> unlike(Request r) override;
   void start() override;
   Task<void> drain() override;
-  void stop() override { stopping_ = true; }
+  void stop() override {
+    stopping_ = true;
+    StoredCounterStrategy::stop();
+  }
   bool crash_consumer(int index) override;
   void figures(std::vector<Figure>& out) const override;
 
@@ -41,6 +47,7 @@ class AsyncLog final : public StoredCounterStrategy {
   struct Consumer {
     std::vector<LogRecord> records;
     std::vector<std::pair<PostId, std::int64_t>> deltas;
+    std::vector<DbStatement> rows;  // a write-behind dedup's rows (bloom), in offset order
     bool crash_pending = false;
   };
   Task<void> consumer_loop(std::uint32_t index);

@@ -32,6 +32,10 @@ class ShardedCounter final : public Strategy {
   // user's statuses; exact (the read cache is for single counts).
   Task<BatchCountResult> batch_count(Request r) override;
   Task<std::int64_t> exact_count(PostId post) override;
+  // The dedup's background work (bloom's write-behind).
+  void start() override { dedup_->start(); }
+  Task<void> drain() override { return dedup_->drain(); }
+  void stop() override { dedup_->stop(); }
   void figures(std::vector<Figure>& out) const override;
 
  private:

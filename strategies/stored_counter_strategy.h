@@ -25,6 +25,10 @@ class StoredCounterStrategy : public Strategy {
   Task<BatchCountResult> batch_count(Request r) final;
   Task<std::int64_t> exact_count(PostId post) final;
   void figures(std::vector<Figure>& out) const override { dedup_->figures(out); }
+  // The dedup's background work (bloom's write-behind); a host that overrides these calls them.
+  void start() override { dedup_->start(); }
+  Task<void> drain() override { return dedup_->drain(); }
+  void stop() override { dedup_->stop(); }
 
  protected:
   // `approximate`: whether a count may lag the acknowledged likes (buffered or asynchronous).

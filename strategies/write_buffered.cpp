@@ -35,6 +35,7 @@ Task<UnlikeResult> WriteBuffered::unlike(Request r) {
 
 void WriteBuffered::start() {
   for (std::size_t i = 0; i < buffers_.size(); ++i) rt_->spawn(flusher(i));
+  StoredCounterStrategy::start();
 }
 
 Task<void> WriteBuffered::flusher(std::size_t server) {
@@ -81,9 +82,10 @@ Task<void> WriteBuffered::drain() {
     for (std::size_t i = 0; i < buffers_.size(); ++i) co_await flush(i);
     bool empty = flushes_in_flight_ == 0;
     for (const Buffer& b : buffers_) empty = empty && b.empty();
-    if (empty) co_return;
+    if (empty) break;
     co_await rt_->sleep_for(1ms);
   }
+  co_await StoredCounterStrategy::drain();
 }
 
 bool WriteBuffered::crash_app_server(int index) {

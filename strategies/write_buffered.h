@@ -31,7 +31,10 @@ class WriteBuffered final : public StoredCounterStrategy {
   Task<UnlikeResult> unlike(Request r) override;
   void start() override;
   Task<void> drain() override;
-  void stop() override { stopping_ = true; }
+  void stop() override {
+    stopping_ = true;
+    StoredCounterStrategy::stop();
+  }
   bool crash_app_server(int index) override;
   void figures(std::vector<Figure>& out) const override;
 

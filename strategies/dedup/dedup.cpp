@@ -16,12 +16,13 @@ Task<ReplyStatus> Dedup::contains_page(PostId first, int n, UserId user, bool* l
   co_return status;
 }
 
-std::unique_ptr<Dedup> make_dedup(DedupMethod method, const StrategyContext& ctx, int set_shards) {
+std::unique_ptr<Dedup> make_dedup(DedupMethod method, const StrategyContext& ctx, int set_shards,
+                                  bool host_reads_log) {
   switch (method) {
     case DedupMethod::db_unique:
       return std::make_unique<DbUniqueDedup>(ctx.db);
     case DedupMethod::bloom:
-      return std::make_unique<BloomDedup>(ctx.kv, ctx.db);
+      return std::make_unique<BloomDedup>(ctx, host_reads_log);
     case DedupMethod::redis_set:
       return std::make_unique<RedisSetDedup>(ctx.kv, set_shards);
     case DedupMethod::lua_atomic:

@@ -1,5 +1,5 @@
 // like_rows_exist: the likes table's answer for a user on a page of posts, in one pipelined
-// read batch. Shared by the dedup methods whose truth is the likes table (db_unique, bloom).
+// read batch. Used by the dedup whose truth is the likes table (db_unique).
 #pragma once
 
 #include "strategies/strategy.h"
