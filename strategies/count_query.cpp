@@ -43,9 +43,4 @@ Task<BatchCountResult> CountQuery::batch_count(Request r) {
   co_return out;
 }
 
-Task<std::int64_t> CountQuery::exact_count(PostId post) {
-  const DbReply reply = co_await db_.run(DbStatement::count_likes(post));
-  co_return reply.value;
-}
-
 }  // namespace likesim

@@ -23,7 +23,6 @@ class CountQuery final : public Strategy {
   Task<CountResult> count(PostId post) override;
   Task<StatusResult> status(PostId post, UserId user) override;
   Task<BatchCountResult> batch_count(Request r) override;
-  Task<std::int64_t> exact_count(PostId post) override;
 
  private:
   Db db_;

@@ -140,11 +140,6 @@ Task<BatchCountResult> ShardedCounter::batch_count(Request r) {
   co_return out;
 }
 
-Task<std::int64_t> ShardedCounter::exact_count(PostId post) {
-  const DbReply sum = co_await sum_shards(post);
-  co_return sum.value;
-}
-
 void ShardedCounter::figures(std::vector<Figure>& out) const {
   if (knobs_.cache_ttl_ms > 0) out.push_back({"cache_hits", static_cast<double>(cache_hits_)});
   if (knobs_.adaptive) {

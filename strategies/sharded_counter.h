@@ -31,7 +31,6 @@ class ShardedCounter final : public Strategy {
   // A page: every shard of every post in one MGET (split per node by the cluster), then the
   // user's statuses; exact (the read cache is for single counts).
   Task<BatchCountResult> batch_count(Request r) override;
-  Task<std::int64_t> exact_count(PostId post) override;
   // The dedup's background work (bloom's write-behind).
   void start() override { dedup_->start(); }
   Task<void> drain() override { return dedup_->drain(); }

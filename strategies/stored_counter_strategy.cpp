@@ -23,9 +23,4 @@ Task<BatchCountResult> StoredCounterStrategy::batch_count(Request r) {
   co_return out;
 }
 
-Task<std::int64_t> StoredCounterStrategy::exact_count(PostId post) {
-  const DbReply r = co_await counter_.read(post);
-  co_return r.value;
-}
-
 }  // namespace likesim

@@ -23,7 +23,6 @@ class StoredCounterStrategy : public Strategy {
   Task<StatusResult> status(PostId post, UserId user) final;
   // The page's counters in one round trip and the user's statuses in another.
   Task<BatchCountResult> batch_count(Request r) final;
-  Task<std::int64_t> exact_count(PostId post) final;
   void figures(std::vector<Figure>& out) const override { dedup_->figures(out); }
   // The dedup's background work (bloom's write-behind); a host that overrides these calls them.
   void start() override { dedup_->start(); }

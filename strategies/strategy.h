@@ -8,11 +8,12 @@
 //   LikeResult r = co_await s->like(request);
 //   ...
 //   co_await s->drain();                     // after the workload: flush, catch up
-//   std::int64_t n = co_await s->exact_count(post);   // for the final check
 //   s->stop();                               // background processes exit
 //
 // Rules: take parameters by value (lazy tasks outlive references); never co_await inside an
 // `if` condition (GCC 12, STYLE.md §7); answer `failed` when a backend reply is not ok.
+// The final check never asks a strategy what it stored: it reads the backends
+// (engine/run/strategy_storage.h says where each configuration keeps its counts).
 #pragma once
 
 #include <cstdint>
@@ -57,8 +58,6 @@ class Strategy {
   // After the workload: make every acknowledged operation visible in the stored count (flush
   // buffers, let consumers catch up). Returns when done.
   virtual Task<void> drain() { co_return; }
-  // The stored count, bypassing caches and approximations: what the final check compares.
-  virtual Task<std::int64_t> exact_count(PostId post) = 0;
   // Background processes finish their current step and exit.
   virtual void stop() {}
 

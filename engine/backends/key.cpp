@@ -63,6 +63,69 @@ std::string key_text(const KeyId& key) {
 
 namespace {
 
+// Reads a decimal number of at most `max` from the front of `text` and drops it.
+template <class T>
+bool take_number(std::string_view& text, T max, T& out) {
+  std::uint64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end == text.data() || v > max) return false;
+  text.remove_prefix(static_cast<std::size_t>(end - text.data()));
+  out = static_cast<T>(v);
+  return true;
+}
+bool take(std::string_view& text, std::string_view prefix) {
+  if (text.substr(0, prefix.size()) != prefix) return false;
+  text.remove_prefix(prefix.size());
+  return true;
+}
+
+}  // namespace
+
+namespace {
+
+std::optional<KeyId> parse_key_parts(std::string_view text) {
+  KeyId k;
+  if (take(text, "likes:")) {
+    k.kind = KeyKind::counter;  // or shard, decided by the suffix
+  } else if (take(text, "liked:")) {
+    k.kind = KeyKind::like_set;
+  } else if (take(text, "bloom:")) {
+    k.kind = KeyKind::bloom;
+  } else {
+    return std::nullopt;
+  }
+  k.hash_tag = take(text, "{");
+  if (!take_number(text, ~PostId{0}, k.post)) return std::nullopt;
+  if (k.hash_tag && !take(text, "}")) return std::nullopt;
+  if (k.kind == KeyKind::counter) {
+    if (take(text, ":count")) {
+      if (!text.empty()) return std::nullopt;
+      return k;
+    }
+    if (!take(text, ":shard:")) return std::nullopt;
+    k.kind = KeyKind::shard;
+    if (!take_number(text, std::uint16_t{0xffff}, k.shard) || !text.empty()) return std::nullopt;
+    return k;
+  }
+  if (text.empty()) return k;  // shard 0: the unsplit set / filter
+  if (!take(text, ":") || !take_number(text, std::uint16_t{0xffff}, k.shard) || k.shard == 0 ||
+      !text.empty()) {
+    return std::nullopt;
+  }
+  return k;
+}
+
+}  // namespace
+
+std::optional<KeyId> parse_key(std::string_view text) {
+  // Only the one spelling render_key writes (no leading zeros, no "liked:P:0").
+  std::optional<KeyId> k = parse_key_parts(text);
+  if (k && key_text(*k) != text) return std::nullopt;
+  return k;
+}
+
+namespace {
+
 constexpr std::array<std::uint16_t, 256> make_crc16_table() {
   std::array<std::uint16_t, 256> table{};
   for (int i = 0; i < 256; ++i) {

@@ -10,8 +10,10 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "engine/model/ids.h"
 
@@ -53,6 +55,10 @@ static_assert(sizeof(KeyId) == 8);
 // Writes the key's Redis text into `buf` (at least 48 bytes); returns its length.
 std::size_t render_key(const KeyId& key, char* buf);
 std::string key_text(const KeyId& key);
+// The KeyId whose render_key() is `text`, or nullopt for a key likesim's strategies do not
+// write as a KeyId (stream keys, anything else): the final check reads a real server's keys
+// back with it and skips what it does not know.
+std::optional<KeyId> parse_key(std::string_view text);
 
 // Redis Cluster's slot of a key: CRC16-CCITT (XMODEM) of the key, or of the text between the
 // first '{' and the next '}' when that is non-empty, mod 16384.

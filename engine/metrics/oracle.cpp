@@ -42,6 +42,9 @@ bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
     ++dedup_violations_;
     return false;
   }
+  // A failed like of this pair that had landed would have made this one already_liked: it did
+  // not land, and its allowance goes (else it would hide a double count).
+  if (maybe_liked_.erase(pair)) --p.maybe_likes;
   ++likes_held_;
   change(p, +1, t);
   return true;
@@ -61,6 +64,9 @@ bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
     ++dedup_violations_;
     return false;
   }
+  // Symmetric: a failed unlike of this pair that had landed would have made this one
+  // not_liked, so it did not land.
+  if (maybe_unliked_.erase(pair)) --p.maybe_unlikes;
   --likes_held_;
   change(p, -1, t);
   return true;
@@ -108,6 +114,22 @@ Oracle::FinalCheck Oracle::final_check(PostId post, std::int64_t stored) const {
   f.lost = std::max<std::int64_t>(0, f.low - stored);
   f.doubled = std::max<std::int64_t>(0, stored - f.high);
   return f;
+}
+
+bool Oracle::maybe_liked(PostId post, UserId user) const {
+  return maybe_liked_.contains(pack_like(post, user));
+}
+bool Oracle::maybe_unliked(PostId post, UserId user) const {
+  return maybe_unliked_.contains(pack_like(post, user));
+}
+
+const absl::flat_hash_set<UserId>* Oracle::likers(PostId post) const {
+  auto it = posts_.find(post);
+  return it == posts_.end() ? nullptr : &it->second.likers;
+}
+
+void Oracle::for_each_maybe_unliked(absl::FunctionRef<void(PostId, UserId)> f) const {
+  for (const std::uint64_t pair : maybe_unliked_) f(unpack_like_post(pair), unpack_like_user(pair));
 }
 
 std::vector<PostId> Oracle::posts() const {

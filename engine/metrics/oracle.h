@@ -20,7 +20,8 @@
 // Bounds. A failed like (unlike) may have landed: the post's high (low) bound moves by one, once
 // per pair. If the strategy later accepts an unlike (like) of that pair, which only makes sense
 // if the failed write landed, the slack goes and the truth records both writes at that instant
-// (no dedup violation).
+// (no dedup violation). If it later accepts a like (unlike) of the same pair, the failed one
+// did not land (it would have been answered already_liked / not_liked), and the slack goes too.
 //
 // Memory (DESIGN.md §9): a like costs one 4-byte slot in its post's set of likers (~5-10 bytes
 // with its control byte and spare capacity) plus 8 bytes in the post's staleness index (grown
@@ -34,6 +35,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "engine/core/sim_time.h"
 #include "engine/model/ids.h"
 
@@ -66,6 +68,15 @@ class Oracle {
   // lost = max(0, low - stored), doubled = max(0, stored - high), where low/high are the truth
   // minus failed unlikes / plus failed likes (either may have landed).
   FinalCheck final_check(PostId post, std::int64_t stored) const;
+
+  // Whether a failed like (unlike) of the pair may have landed: no answer about the pair, and
+  // no stored state of it, can be judged wrong.
+  bool maybe_liked(PostId post, UserId user) const;
+  bool maybe_unliked(PostId post, UserId user) const;
+  // The users who like `post` now (null when the truth never saw it).
+  const absl::flat_hash_set<UserId>* likers(PostId post) const;
+  // Every pair whose failed unlike may have landed, in no particular order.
+  void for_each_maybe_unliked(absl::FunctionRef<void(PostId, UserId)> f) const;
 
   // Every post the truth or a failure touched, ascending.
   std::vector<PostId> posts() const;

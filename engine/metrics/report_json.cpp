@@ -28,6 +28,7 @@ Json strategy(const StrategyReport& s) {
         Json{{"count", o.count},
              {"errors", o.errors},
              {"refused", o.refused},
+             {"wrong_answers", o.wrong_answers},
              {"latency_us", latency(o.latency_us)},
              {"service_latency_us", latency(o.service_latency_us)}};
   }
@@ -41,12 +42,12 @@ Json strategy(const StrategyReport& s) {
                     {"staleness_ms", Json{{"p50", number(s.drift.staleness_p50_ms)},
                                           {"p99", number(s.drift.staleness_p99_ms)},
                                           {"max", number(s.drift.staleness_max_ms)}}}};
-  j["final"] = Json{{"posts_checked", s.final.posts_checked},
-                    {"stored_total", s.final.stored_total},
-                    {"lost_likes", s.final.lost_likes},
-                    {"double_counts", s.final.double_counts},
-                    {"dedup_violations", s.final.dedup_violations},
-                    {"drain_completed", s.final.drain_completed}};
+  j["final"] = Json{
+      {"posts_checked", s.final.posts_checked},    {"stored_total", s.final.stored_total},
+      {"lost_likes", s.final.lost_likes},          {"lost_unlikes", s.final.lost_unlikes},
+      {"double_counts", s.final.double_counts},    {"posts_wrong", s.final.posts_wrong},
+      {"abs_error_sum", s.final.abs_error_sum},    {"dedup_violations", s.final.dedup_violations},
+      {"drain_completed", s.final.drain_completed}};
   Json slo = Json::array();
   for (const SloVerdict& v : s.slo) {
     slo.push_back(Json{{"name", v.name},

@@ -69,6 +69,13 @@ std::string hottest_backend(const StrategyReport& s) {
   return name;
 }
 
+// Answers of every operation that contradicted the truth when they were given.
+std::uint64_t wrong_answers(const StrategyReport& s) {
+  std::uint64_t n = 0;
+  for (const OpFigures& o : s.ops) n += o.wrong_answers;
+  return n;
+}
+
 std::string slo_text(const StrategyReport& s) {
   if (s.slo.empty()) return "-";
   std::string failed;
@@ -84,7 +91,7 @@ std::string report_table(const RunReport& report) {
   const std::vector<std::string> header = {"strategy",   "like p50",  "like p99", "like p99.9",
                                            "count p50",  "count p99", "done/s",   "offered/s",
                                            "|drift|max", "stale p99", "lost",     "double",
-                                           "dedup viol", "hottest",   "SLO"};
+                                           "dedup viol", "wrong",     "hottest",  "SLO"};
   std::vector<std::vector<std::string>> rows;
   for (const StrategyReport& s : report.strategies) {
     const OpFigures& like = s.op(Op::like);
@@ -94,7 +101,7 @@ std::string report_table(const RunReport& report) {
                     rate(s.throughput.completed_per_s), rate(s.throughput.offered_per_s),
                     exact(s.drift.abs_max), ms(s.drift.staleness_p99_ms), exact(s.final.lost_likes),
                     exact(s.final.double_counts), exact(s.final.dedup_violations),
-                    hottest_backend(s), slo_text(s)});
+                    exact(wrong_answers(s)), hottest_backend(s), slo_text(s)});
   }
   std::vector<std::size_t> width(header.size());
   for (std::size_t c = 0; c < header.size(); ++c) {

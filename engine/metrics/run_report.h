@@ -36,6 +36,7 @@ struct OpFigures {
   std::uint64_t count = 0;            // answered in the measured window
   std::uint64_t errors = 0;           // answered `failed`
   std::uint64_t refused = 0;          // already_liked / not_liked
+  std::uint64_t wrong_answers = 0;    // contradicted the truth when given (whole run)
   LatencySummary latency_us;          // from the intended send time
   LatencySummary service_latency_us;  // from the actual send time
 };
@@ -53,11 +54,16 @@ struct DriftFigures {
   double staleness_p50_ms = 0, staleness_p99_ms = 0, staleness_max_ms = 0;
 };
 
+// The final check, from the backends' own state (report_schema.md says what each means and
+// where the state can or cannot tell a lost like from a double count).
 struct FinalFigures {
   std::uint64_t posts_checked = 0;
   std::int64_t stored_total = 0;  // Σ of the stored counts read by the final check
   std::uint64_t lost_likes = 0;
+  std::uint64_t lost_unlikes = 0;
   std::uint64_t double_counts = 0;
+  std::uint64_t posts_wrong = 0;    // posts with any of the three
+  std::uint64_t abs_error_sum = 0;  // Σ |stored - truth| beyond the failed writes' bounds
   std::uint64_t dedup_violations = 0;
   bool drain_completed = true;
 };
@@ -93,6 +99,19 @@ struct TimeSeriesFigures {
   std::vector<std::pair<std::string, std::vector<double>>> columns;
 };
 
+// One request's answer, for comparing two runs of one request stream answer by answer (kept
+// only when asked: RunOptions::keep_answers, run_real's keep_answers; never in the JSON).
+struct RecordedAnswer {
+  RequestId id = 0;
+  PostId post = 0;
+  UserId user = 0;
+  Op op = Op::like;
+  // like: 0 ok, 1 already_liked, 2 failed; unlike: 0 ok, 1 not_liked, 2 failed;
+  // status: 0 not liked, 1 liked, 2 failed; count, batch_count: 0 ok, 2 failed.
+  std::uint8_t answer = 0;
+  std::int64_t sent_ns = 0, answered_ns = 0;  // world clock
+};
+
 struct StrategyReport {
   std::string name;
   std::string kind;
@@ -113,6 +132,7 @@ struct StrategyReport {
   // One line each: what makes these figures less than they seem (a driver behind its
   // schedule, a fault not applied, a server lost mid-run).
   std::vector<std::string> warnings;
+  std::vector<RecordedAnswer> answers;  // by request index, when kept
 
   const OpFigures& op(Op o) const { return ops[static_cast<int>(o)]; }
   bool slo_pass() const {

@@ -8,7 +8,8 @@ namespace likesim {
 std::span<const std::string_view> known_slo_metrics() {
   static constexpr std::string_view kNames[] = {
       "like_p99_ms",   "like_p999_ms", "count_p99_ms",  "status_p99_ms",    "staleness_p99_ms",
-      "drift_abs_max", "lost_likes",   "double_counts", "dedup_violations", "error_rate"};
+      "drift_abs_max", "lost_likes",   "double_counts", "dedup_violations", "error_rate",
+      "lost_unlikes",  "posts_wrong",  "wrong_answers"};
   return kNames;
 }
 
@@ -23,6 +24,13 @@ std::optional<double> slo_metric(std::string_view name, const StrategyReport& r)
   if (name == "lost_likes") return static_cast<double>(r.final.lost_likes);
   if (name == "double_counts") return static_cast<double>(r.final.double_counts);
   if (name == "dedup_violations") return static_cast<double>(r.final.dedup_violations);
+  if (name == "lost_unlikes") return static_cast<double>(r.final.lost_unlikes);
+  if (name == "posts_wrong") return static_cast<double>(r.final.posts_wrong);
+  if (name == "wrong_answers") {
+    std::uint64_t wrong = 0;
+    for (const OpFigures& o : r.ops) wrong += o.wrong_answers;
+    return static_cast<double>(wrong);
+  }
   if (name == "error_rate") {
     std::uint64_t all = 0, errors = 0;
     for (const OpFigures& o : r.ops) {

@@ -24,6 +24,8 @@ namespace likesim {
 // staleness_p99_ms                                          of count reads, ms
 // drift_abs_max                                             |reported - true| over all reads
 // lost_likes, double_counts, dedup_violations               from the final check
+// lost_unlikes, posts_wrong                                  from the final check
+// wrong_answers                                              answers contradicting the truth
 // error_rate                                                failed / answered, all operations
 std::span<const std::string_view> known_slo_metrics();
 // The value of a metric for a strategy, or nullopt for a name not in known_slo_metrics().

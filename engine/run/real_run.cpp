@@ -11,7 +11,7 @@
 namespace likesim {
 
 RunReport run_real(const Scenario& scenario, RunProgress* progress,
-                   const std::function<void(const std::string&)>& say) {
+                   const std::function<void(const std::string&)>& say, bool keep_answers) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::vector<StrategyReport> reports;
   std::uint64_t events = 0;
@@ -28,6 +28,7 @@ RunReport run_real(const Scenario& scenario, RunProgress* progress,
       world = std::make_unique<RealWorld>(scenario, StrategyRun::log_consumers_of(config),
                                           i == 0 ? say : quiet);
       run = std::make_unique<StrategyRun>(scenario, config, *world, sp);
+      if (keep_answers) run->keep_answers();
       reports.push_back(run->run());
       events += run->events();
       longest = std::max(longest, run->simulated_seconds());

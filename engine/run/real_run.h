@@ -18,7 +18,8 @@
 
 namespace likesim {
 
+// `keep_answers`: every request's answer in StrategyReport::answers (tests).
 RunReport run_real(const Scenario& scenario, RunProgress* progress,
-                   const std::function<void(const std::string&)>& say);
+                   const std::function<void(const std::string&)>& say, bool keep_answers = false);
 
 }  // namespace likesim

@@ -70,6 +70,9 @@ RealWorld::RealWorld(const Scenario& scenario, int log_consumers,
   redis.connections_per_node = servers.redis_connections;
   redis.timeout = std::chrono::milliseconds(
       static_cast<std::int64_t>(std::max(1.0, scenario.costs.redis.timeout_ms)));
+  state_reader_.redis = redis.nodes;
+  state_reader_.cluster = redis.cluster;
+  state_reader_.pg_conninfo = servers.pg;
   redis_ = std::make_unique<real::RedisClient>(runtime_, std::move(redis));
 
   real::PostgresOptions pg;
@@ -95,6 +98,7 @@ RealWorld::RealWorld(const Scenario& scenario, int log_consumers,
   const int backend = std::atoi(postgres_->query_value("SELECT pg_backend_pid()").c_str());
   if (const std::optional<int> parent = real::parent_pid(backend)) postmaster_pid_ = *parent;
 
+  state_reader_.pg_name = postgres_->name();
   const std::string schema = postgres_->create_schema();
   if (!schema.empty()) say(schema + "\n");
   postgres_->truncate();
@@ -202,6 +206,8 @@ void RealWorld::finish(std::vector<std::string>& warnings) {
                        " calls failed (timeout, server unavailable or error)");
   }
 }
+
+BackendState RealWorld::read_state() { return real::read_backend_state(state_reader_); }
 
 void RealWorld::backend_figures(BackendFigures& out, Time elapsed) const {
   const double elapsed_s = std::max(1e-9, to_seconds(elapsed));

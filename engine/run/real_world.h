@@ -19,6 +19,7 @@
 #include <string>
 
 #include "engine/backends/real/asio_runtime.h"
+#include "engine/backends/real/backend_state_reader.h"
 #include "engine/backends/real/postgres_client.h"
 #include "engine/backends/real/redis_client.h"
 #include "engine/backends/real/redis_stream_log.h"
@@ -42,6 +43,8 @@ class RealWorld final : public World {
   Task<bool> crash_redis_node(int node, Duration down_for) override;
   void start_clock() override;
   void finish(std::vector<std::string>& warnings) override;
+  // Reads the servers with a reader of its own (backend_state_reader.h), with retries.
+  BackendState read_state() override;
   std::string kind() const override { return "real"; }
 
   real::AsioRuntime& asio_runtime() { return runtime_; }
@@ -62,6 +65,7 @@ class RealWorld final : public World {
   std::unique_ptr<real::RedisClient> redis_;
   std::unique_ptr<real::PostgresClient> postgres_;
   std::unique_ptr<real::RedisStreamLog> log_;
+  real::StateReaderOptions state_reader_;  // the same servers, for the final check
   std::vector<double> cpu_at_start_;
   std::vector<double> cpu_used_;  // per node, over the run (finish())
   int postmaster_pid_ = 0;        // 0: PostgreSQL is not on this machine

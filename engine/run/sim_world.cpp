@@ -56,6 +56,23 @@ void SimWorld::backend_figures(BackendFigures& out, Time elapsed) const {
       log_kind_ == sim::LogKind::kafka ? kafka_.stats().max_lag : streams_.stats().max_lag;
 }
 
+BackendState SimWorld::read_state() {
+  // The simulated servers' own data, through their accessors: what a strategy stored, whatever
+  // it believes it stored.
+  BackendState s;
+  for (int n = 0; n < redis_.nodes(); ++n) {
+    redis_.node(n).for_each_value([&](const KeyId& key, std::int64_t v) {
+      if (key.kind == KeyKind::counter || key.kind == KeyKind::shard) s.add_redis_value(key, v);
+    });
+    redis_.node(n).for_each_set_member([&](const KeyId& key, UserId user) {
+      if (key.kind == KeyKind::like_set) s.add_redis_member(key, user);
+    });
+  }
+  postgres_.for_each_counter([&](PostId post, std::int64_t n) { s.db_counters[post] += n; });
+  postgres_.for_each_like([&](PostId post, UserId user) { s.db_likers[post].push_back(user); });
+  return s;
+}
+
 Task<bool> SimWorld::crash_redis_node(int, Duration) {
   // A simulated node keeps no persistence model (what a crash loses depends on fsync and the
   // page cache of a real machine), so the fault is a real-mode one.

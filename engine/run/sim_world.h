@@ -46,6 +46,7 @@ class SimWorld final : public World {
   bool run_until(absl::FunctionRef<bool()> done, Time limit, StrategyProgress* progress) override;
   void sample_gauges(TimeSeries& series, Time now) override;
   void backend_figures(BackendFigures& out, Time elapsed) const override;
+  BackendState read_state() override;
   std::uint64_t events() const override { return scheduler_.events_processed(); }
   Task<bool> crash_redis_node(int, Duration) override;
   std::string kind() const override { return "sim"; }

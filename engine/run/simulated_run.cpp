@@ -42,6 +42,7 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
         SimWorld world(scenario.costs, mix64(scenario.seed ^ fnv1a("world")),
                        StrategyRun::log_consumers_of(config));
         StrategyRun run(scenario, config, world, sp);
+        if (options.keep_answers) run.keep_answers();
         reports[i] = run.run();
         events[i] = run.events();
         simulated[i] = run.simulated_seconds();

@@ -16,7 +16,8 @@
 namespace likesim {
 
 struct RunOptions {
-  int jobs = 0;  // threads; 0 = one per hardware thread
+  int jobs = 0;               // threads; 0 = one per hardware thread
+  bool keep_answers = false;  // every request's answer in StrategyReport::answers (tests)
 };
 
 RunProgress make_progress(const Scenario& scenario);

@@ -6,14 +6,11 @@
 
 #include "engine/core/random_stream.h"
 #include "engine/metrics/slo_evaluator.h"
+#include "engine/run/final_check.h"
 #include "strategies/strategy_factory.h"
 
 namespace likesim {
 namespace {
-
-// Final-check readers working at once: enough to keep the check short in virtual time, few
-// enough not to swamp the backends the check reads from.
-constexpr std::size_t kFinalCheckers = 32;
 
 // A driver that starts requests later than this behind their intended time is behind its
 // schedule: its latencies then include its own delay, and the report says so.
@@ -37,6 +34,12 @@ StrategyRun::StrategyRun(const Scenario& scenario, const StrategyConfig& config,
       end_(from_seconds(scenario.duration_s)) {
   strategy_ = make_strategy(config, world_.context(mix64(scenario.seed ^ fnv1a("strategy"))));
   workload_ = make_workload(scenario.workload, scenario.seed, end_);
+}
+
+StrategyRun::StrategyRun(const Scenario& scenario, const StrategyConfig& config, World& world,
+                         StrategyProgress* progress, std::unique_ptr<Strategy> strategy)
+    : StrategyRun(scenario, config, world, progress) {
+  strategy_ = std::move(strategy);
 }
 
 StrategyRun::~StrategyRun() = default;
@@ -76,13 +79,7 @@ StrategyReport StrategyRun::run() {
   if (rt.first_error()) throw std::runtime_error(describe(rt.first_error()));
 
   if (progress_) progress_->phase = 3;
-  posts_ = oracle_.posts();
-  checkers_left_ = std::min(kFinalCheckers, std::max<std::size_t>(posts_.size(), 1));
-  for (std::size_t i = 0; i < checkers_left_; ++i) rt.spawn(check_posts(i, checkers_left_));
-  const bool checked =
-      run_until([&] { return checkers_left_ == 0 || rt.first_error(); }, rt.now() + 3600s);
-  if (rt.first_error()) throw std::runtime_error(describe(rt.first_error()));
-  if (!checked) throw std::runtime_error("the final check did not finish");
+  final_check();
 
   strategy_->stop();
   world_.finish(warnings_);
@@ -111,7 +108,11 @@ Task<void> StrategyRun::feed() {
       series_.record_offered(r.intended);
     }
     ++in_flight_;
-    rt.start_now(serve(r));
+    const std::size_t index = answer_log_.size();
+    if (keep_answers_) {
+      answer_log_.push_back(RecordedAnswer{r.id, r.post, r.user, r.op, 0, rt.now().count(), 0});
+    }
+    rt.start_now(serve(r, index));
   }
   feeder_done_ = true;
 }
@@ -145,52 +146,73 @@ void StrategyRun::check_read(PostId post, std::int64_t reported, Time t) {
   }
 }
 
-Task<void> StrategyRun::serve(Request r) {
+void StrategyRun::record_answer(std::size_t index, std::uint8_t answer, Time sent) {
+  if (!keep_answers_) return;
+  RecordedAnswer& a = answer_log_[index];
+  a.answer = answer;
+  a.sent_ns = sent.count();
+  a.answered_ns = world_.runtime().now().count();
+}
+
+Task<void> StrategyRun::serve(Request r, std::size_t index) {
   Runtime& rt = world_.runtime();
   const Time sent = rt.now();
+  // Every answer is judged against the truth at the moment it arrives, before the oracle
+  // applies it (AnswerCheck).
+  const std::uint64_t ticket = answers_.on_send(r);
   switch (r.op) {
     case Op::like: {
       const LikeResult res = co_await strategy_->like(r);
+      if (answers_.like_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
       if (res == LikeResult::ok) {
         oracle_.on_like_ok(r.post, r.user, rt.now());
       } else if (res == LikeResult::failed) {
         oracle_.on_like_failed(r.post, r.user);
       }
       record(r, sent, res != LikeResult::failed, res == LikeResult::already_liked);
+      record_answer(index, static_cast<std::uint8_t>(res), sent);
       break;
     }
     case Op::unlike: {
       const UnlikeResult res = co_await strategy_->unlike(r);
+      if (answers_.unlike_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
       if (res == UnlikeResult::ok) {
         oracle_.on_unlike_ok(r.post, r.user, rt.now());
       } else if (res == UnlikeResult::failed) {
         oracle_.on_unlike_failed(r.post, r.user);
       }
       record(r, sent, res != UnlikeResult::failed, res == UnlikeResult::not_liked);
+      record_answer(index, static_cast<std::uint8_t>(res), sent);
       break;
     }
     case Op::count: {
       const CountResult res = co_await strategy_->count(r.post);
       if (res.ok) check_read(r.post, res.count, rt.now());
       record(r, sent, res.ok, false);
+      record_answer(index, res.ok ? 0 : 2, sent);
       break;
     }
     case Op::status: {
       const StatusResult res = co_await strategy_->status(r.post, r.user);
+      if (answers_.status_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
       record(r, sent, res.ok, false);
+      record_answer(index, !res.ok ? 2 : res.liked ? 1 : 0, sent);
       break;
     }
     case Op::batch_count: {
       const BatchCountResult res = co_await strategy_->batch_count(r);
+      if (answers_.page_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
       if (res.ok) {
         for (int i = 0; i < res.n; ++i) {
           check_read(r.post + static_cast<PostId>(i), res.counts[i], rt.now());
         }
       }
       record(r, sent, res.ok, false);
+      record_answer(index, res.ok ? 0 : 2, sent);
       break;
     }
   }
+  answers_.on_answer(r);
 }
 
 Task<void> StrategyRun::inject_fault(FaultSpec fault) {
@@ -235,17 +257,11 @@ Task<void> StrategyRun::drain() {
   drained_ = true;
 }
 
-Task<void> StrategyRun::check_posts(std::size_t first, std::size_t stride) {
-  for (std::size_t i = first; i < posts_.size(); i += stride) {
-    const PostId post = posts_[i];
-    const std::int64_t stored = co_await strategy_->exact_count(post);
-    const Oracle::FinalCheck c = oracle_.final_check(post, stored);
-    ++final_.posts_checked;
-    final_.stored_total += stored;
-    final_.lost_likes += static_cast<std::uint64_t>(c.lost);
-    final_.double_counts += static_cast<std::uint64_t>(c.doubled);
-  }
-  --checkers_left_;
+void StrategyRun::final_check() {
+  // The backends' own state, read by the world (never through the strategy); a failed read
+  // throws and fails the run rather than showing as lost likes.
+  BackendState state = world_.read_state();
+  final_ = check_final_state(oracle_, state, StrategyStorage(config_));
 }
 
 namespace {
@@ -289,11 +305,13 @@ nlohmann::ordered_json knobs_json(const StrategyKnobs& knobs) {
 }
 
 OpFigures op_figures(const LatencyHistogram& latency, const LatencyHistogram& service,
-                     std::uint64_t count, std::uint64_t errors, std::uint64_t refused) {
+                     std::uint64_t count, std::uint64_t errors, std::uint64_t refused,
+                     std::uint64_t wrong) {
   OpFigures f;
   f.count = count;
   f.errors = errors;
   f.refused = refused;
+  f.wrong_answers = wrong;
   f.latency_us = summarize(latency);
   f.service_latency_us = summarize(service);
   return f;
@@ -309,7 +327,7 @@ StrategyReport StrategyRun::build_report() const {
   for (int i = 0; i < kOpCount; ++i) {
     const OpStats& s = ops_[i];
     r.ops[static_cast<std::size_t>(i)] =
-        op_figures(s.latency, s.service, s.count, s.errors, s.refused);
+        op_figures(s.latency, s.service, s.count, s.errors, s.refused, s.wrong);
   }
   const double window_s = std::max(1e-9, to_seconds(end_ - warmup_));
   r.throughput.offered_per_s = static_cast<double>(offered_) / window_s;
@@ -345,6 +363,7 @@ StrategyReport StrategyRun::build_report() const {
   r.driver_lag_p99_ms = static_cast<double>(lag.p99) / 1000.0;
   r.driver_lag_max_ms = static_cast<double>(lag.max) / 1000.0;
   r.warnings = warnings_;
+  r.answers = answer_log_;
   return r;
 }
 

@@ -5,8 +5,9 @@
 // however far behind the backends are, and its latency is measured from that time (DESIGN.md
 // §4). How late the driver itself started requests is measured too, and reported as a warning
 // when it fell behind its schedule (a real run on a busy machine). The oracle sees every
-// acknowledgement; after the workload the strategy drains and the stored count of every
-// touched post is compared with the truth.
+// acknowledgement, and every answer is checked against the truth when it arrives
+// (AnswerCheck); after the workload the strategy drains and the world reads its backends' own
+// state, which is compared with the truth over every post any backend holds (final_check.h).
 //
 //   SimWorld world(scenario.costs, seed, consumers);
 //   StrategyRun run(scenario, scenario.strategies[0], world, &progress);
@@ -21,6 +22,7 @@
 #include "engine/metrics/oracle.h"
 #include "engine/metrics/run_report.h"
 #include "engine/metrics/time_series.h"
+#include "engine/run/answer_check.h"
 #include "engine/run/run_progress.h"
 #include "engine/run/world.h"
 #include "engine/scenario/scenario.h"
@@ -33,6 +35,11 @@ class StrategyRun {
   // `progress` may be null.
   StrategyRun(const Scenario& scenario, const StrategyConfig& config, World& world,
               StrategyProgress* progress);
+  // Runs `strategy` (built from `world.context()`) in place of the one `config` describes; the
+  // final check still reads the backends where `config` keeps its counts. Tests use it to wrap
+  // a real strategy in one with a planted bug.
+  StrategyRun(const Scenario& scenario, const StrategyConfig& config, World& world,
+              StrategyProgress* progress, std::unique_ptr<Strategy> strategy);
   ~StrategyRun();
 
   // Runs the workload, the drain and the final check; returns the strategy's figures.
@@ -40,6 +47,9 @@ class StrategyRun {
   // reported in one line); `partial_report()` then has what ran until then.
   StrategyReport run();
   StrategyReport partial_report() const { return build_report(); }
+
+  // Keep every request's answer in the report (StrategyReport::answers, by request index).
+  void keep_answers() { keep_answers_ = true; }
 
   // Engine figures of the finished run.
   std::uint64_t events() const { return world_.events(); }
@@ -55,14 +65,17 @@ class StrategyRun {
     std::uint64_t count = 0;
     std::uint64_t errors = 0;
     std::uint64_t refused = 0;  // already_liked / not_liked answers
+    std::uint64_t wrong = 0;    // answers the truth contradicted (whole run, warm-up included)
   };
 
   Task<void> feed();
-  Task<void> serve(Request r);
+  Task<void> serve(Request r, std::size_t index);
+  void record_answer(std::size_t index, std::uint8_t answer, Time sent);
   Task<void> inject_fault(FaultSpec fault);
   Task<void> sample_gauges();
   Task<void> drain();
-  Task<void> check_posts(std::size_t first, std::size_t stride);
+  // Reads the backends' state through the world and compares it with the oracle.
+  void final_check();
 
   void record(const Request& r, Time sent, bool ok, bool refused);
   void check_read(PostId post, std::int64_t reported, Time t);
@@ -93,10 +106,10 @@ class StrategyRun {
   bool feeder_done_ = false;
   bool drained_ = false;
   bool drain_timed_out_ = false;
-  std::size_t checkers_left_ = 0;
-  std::vector<PostId> posts_;
+  AnswerCheck answers_;
+  bool keep_answers_ = false;
+  std::vector<RecordedAnswer> answer_log_;
   FinalFigures final_;
-  std::uint64_t final_read_failures_ = 0;
   std::uint64_t faults_not_applicable_ = 0;
   std::vector<std::string> warnings_;
   LatencyHistogram driver_lag_;  // actual start - intended start, per request

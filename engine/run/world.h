@@ -1,6 +1,6 @@
 // World: the deployment a strategy runs against — simulated (SimWorld) or real servers
 // (RealWorld). StrategyRun drives the workload, the drain and the final check through this
-// interface only, so both worlds are measured by the same code (DESIGN.md §3).
+// interface only, so both worlds are measured and checked by the same code (DESIGN.md §3).
 //
 //   SimWorld world(scenario.costs, seed, /*log_consumers=*/4);
 //   auto strategy = make_strategy(config, world.context(seed));
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/functional/function_ref.h"
+#include "engine/backends/backend_state.h"
 #include "engine/core/runtime.h"
 #include "engine/metrics/run_report.h"
 #include "engine/metrics/time_series.h"
@@ -44,6 +45,11 @@ class World {
   // Called after the final check: a real world reads its servers' end-of-run figures and
   // adds a line to `warnings` for each server that failed calls during the run.
   virtual void finish(std::vector<std::string>& /*warnings*/) {}
+
+  // What the backends hold now, read from the servers themselves (never through a strategy),
+  // for the final check. Throws std::runtime_error naming the server when one cannot be read
+  // (after a few tries, on real servers): a state not read is an error of the run, never a 0.
+  virtual BackendState read_state() = 0;
 
   // Scheduler events (sim) or completed backend calls (real), for the engine figures.
   virtual std::uint64_t events() const = 0;

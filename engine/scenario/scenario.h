@@ -64,6 +64,8 @@ struct Scenario {
 //   staleness_p99_ms                                          of count reads
 //   drift_abs_max                                             |reported - true| over all reads
 //   lost_likes, double_counts, dedup_violations               from the final check
+//   lost_unlikes, posts_wrong                                  from the final check
+//   wrong_answers                                              answers contradicting the truth
 //   error_rate                                                failed / all operations
 bool is_known_slo(const std::string& name);
 

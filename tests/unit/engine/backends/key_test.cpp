@@ -30,5 +30,28 @@ TEST(KeyId, RendersTheRedisKeyText) {
   EXPECT_NE(hash_slot(KeyId::shard_key(42, 1, false)), hash_slot(KeyId::shard_key(42, 2, false)));
 }
 
+// parse_key reads back exactly what render_key writes, and nothing else: the final check
+// parses a real server's SCAN output with it and must skip keys that are not a post's.
+TEST(KeyId, ParsesBackEveryKeyItRendersAndRejectsOthers) {
+  const KeyId keys[] = {KeyId::counter(42),
+                        KeyId::shard_key(42, 3, false),
+                        KeyId::shard_key(7, 65535, true),
+                        KeyId::like_set(0),
+                        KeyId::like_set_shard(42, 5),
+                        KeyId::bloom(4294967295u),
+                        KeyId{9, 0, KeyKind::counter, false}};
+  for (const KeyId& k : keys) {
+    const std::optional<KeyId> back = parse_key(key_text(k));
+    ASSERT_TRUE(back.has_value()) << key_text(k);
+    EXPECT_EQ(*back, k) << key_text(k);
+  }
+  for (const char* text :
+       {"likes:{42}", "likes:{42}:count:x", "likes:{042}:count", "likes:42:shard:", "liked:42:0",
+        "liked:{4294967296}", "likesim:stream:3", "liked:", "likes:{42:count", "foo",
+        "likes:42:shard:70000", "bloom:{1}:"}) {
+    EXPECT_FALSE(parse_key(text).has_value()) << text;
+  }
+}
+
 }  // namespace
 }  // namespace likesim

@@ -153,3 +153,38 @@ TEST(Oracle, HoldsALikeInTensOfBytes) {
 
 }  // namespace
 }  // namespace likesim
+
+namespace likesim {
+namespace {
+
+// A failed like followed by an accepted like of the same pair: had the failed one landed, the
+// retry would have been answered already_liked, so it did not land and its "may have landed"
+// allowance goes. Planted: the store counted the pair twice (stored 2, truth 1). The old
+// allowance (high = truth + 1 = 2) hid that double count: this test fails without the fix.
+TEST(Oracle, AnAcceptedRetryWithdrawsTheFailedLikesAllowance) {
+  Oracle o;
+  o.on_like_failed(4, 8);
+  EXPECT_TRUE(o.maybe_liked(4, 8));
+  EXPECT_EQ(o.final_check(4, 1).doubled, 0);  // may have landed: 0..1
+  EXPECT_TRUE(o.on_like_ok(4, 8, Time(1s)));
+  EXPECT_FALSE(o.maybe_liked(4, 8));
+  EXPECT_EQ(o.final_check(4, 2).high, 1);
+  EXPECT_EQ(o.final_check(4, 2).doubled, 1);
+  EXPECT_EQ(o.dedup_violations(), 0u);
+}
+
+// Symmetric: a failed unlike followed by an accepted unlike did not land. Planted: the store
+// decremented twice (stored -1 against truth 0); the old allowance (low = -1) hid it.
+TEST(Oracle, AnAcceptedRetryWithdrawsTheFailedUnlikesAllowance) {
+  Oracle o;
+  o.on_like_ok(4, 8, Time(1s));
+  o.on_unlike_failed(4, 8);
+  EXPECT_EQ(o.final_check(4, 0).lost, 0);
+  EXPECT_TRUE(o.on_unlike_ok(4, 8, Time(2s)));
+  EXPECT_FALSE(o.maybe_unliked(4, 8));
+  EXPECT_EQ(o.final_check(4, -1).low, 0);
+  EXPECT_EQ(o.final_check(4, -1).lost, 1);
+}
+
+}  // namespace
+}  // namespace likesim

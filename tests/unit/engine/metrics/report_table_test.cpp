@@ -57,6 +57,8 @@ RunReport sample_report() {
   a.final.lost_likes = 12345;  // counts are exact, never "12.3k"
   a.final.double_counts = 2;
   a.final.dedup_violations = 0;
+  a.ops[static_cast<int>(Op::like)].wrong_answers = 1;
+  a.ops[static_cast<int>(Op::status)].wrong_answers = 2;
   a.backends.redis_nodes = {{0, 0.40, 10, 1}, {1, 0.97, 10, 5}, {2, 0.99, 0, 0}};
   a.slo = {{"like_p99_ms", 200, 1.5, true},
            {"lost_likes", 0, 12345, false},
@@ -84,7 +86,7 @@ TEST(ReportTable, OneAlignedRowPerStrategyUnderTheHeader) {
   EXPECT_NE(lines[0].find("celebrity"), std::string::npos);
   EXPECT_NE(lines[0].find("seed 42"), std::string::npos);
   const std::vector<std::string> header = cells_of(lines[1]);
-  ASSERT_EQ(header.size(), 15u);
+  ASSERT_EQ(header.size(), 16u);
   EXPECT_EQ(header[0], "strategy");
   EXPECT_EQ(header.back(), "SLO");
   EXPECT_EQ(lines[2].rfind("sharded_counter", 0), 0u);
@@ -103,7 +105,7 @@ TEST(ReportTable, OneAlignedRowPerStrategyUnderTheHeader) {
 TEST(ReportTable, NumbersAreHumanReadable) {
   const std::vector<std::string> lines = lines_of(report_table(sample_report()));
   const std::vector<std::string> a = cells_of(lines[2]);
-  ASSERT_EQ(a.size(), 15u) << lines[2];
+  ASSERT_EQ(a.size(), 16u) << lines[2];
   EXPECT_EQ(a[1], "0.412");        // like p50, ms, three significant digits
   EXPECT_EQ(a[2], "1.50");         // like p99
   EXPECT_EQ(a[3], "41.2");         // like p99.9
@@ -116,19 +118,21 @@ TEST(ReportTable, NumbersAreHumanReadable) {
   EXPECT_EQ(a[10], "12345");       // lost, exact
   EXPECT_EQ(a[11], "2");           // double
   EXPECT_EQ(a[12], "0");           // dedup violations
-  EXPECT_EQ(a[13], "redis1 97%");  // redis2 served nothing
-  EXPECT_EQ(a[14], "FAIL lost_likes,double_counts");
+  EXPECT_EQ(a[13], "3");           // wrong answers, all operations
+  EXPECT_EQ(a[14], "redis1 97%");  // redis2 served nothing
+  EXPECT_EQ(a[15], "FAIL lost_likes,double_counts");
   const std::vector<std::string> b = cells_of(lines[3]);
-  ASSERT_EQ(b.size(), 15u) << lines[3];
+  ASSERT_EQ(b.size(), 16u) << lines[3];
   EXPECT_EQ(b[1], "0");  // no likes answered
   EXPECT_EQ(b[6], "950");
   EXPECT_EQ(b[7], "999");
-  EXPECT_EQ(b[13], "pg cpu 100%");
-  EXPECT_EQ(b[14], "PASS");
+  EXPECT_EQ(b[13], "0");  // no wrong answers
+  EXPECT_EQ(b[14], "pg cpu 100%");
+  EXPECT_EQ(b[15], "PASS");
   const std::vector<std::string> c = cells_of(lines[4]);
-  ASSERT_EQ(c.size(), 15u) << lines[4];
-  EXPECT_EQ(c[13], "pg lock p99 77.8ms");  // a hot row with idle CPUs
-  EXPECT_EQ(c[14], "-");                   // no SLOs
+  ASSERT_EQ(c.size(), 16u) << lines[4];
+  EXPECT_EQ(c[14], "pg lock p99 77.8ms");  // a hot row with idle CPUs
+  EXPECT_EQ(c[15], "-");                   // no SLOs
 }
 
 }  // namespace

@@ -30,6 +30,10 @@ StrategyReport report_with_figures() {
   r.final.lost_likes = 3;
   r.final.double_counts = 0;
   r.final.dedup_violations = 1;
+  r.final.lost_unlikes = 4;
+  r.final.posts_wrong = 5;
+  r.ops[static_cast<int>(Op::like)].wrong_answers = 2;
+  r.ops[static_cast<int>(Op::batch_count)].wrong_answers = 5;
   return r;
 }
 
@@ -39,7 +43,8 @@ TEST(SloEvaluator, EveryKnownMetricHasItsValue) {
       {"like_p99_ms", 150},  {"like_p999_ms", 250},        {"count_p99_ms", 40},
       {"status_p99_ms", 60}, {"staleness_p99_ms", 5000.5}, {"drift_abs_max", 12},
       {"lost_likes", 3},     {"double_counts", 0},         {"dedup_violations", 1},
-      {"error_rate", 0.01}};
+      {"error_rate", 0.01},  {"lost_unlikes", 4},          {"posts_wrong", 5},
+      {"wrong_answers", 7}};
   ASSERT_EQ(known_slo_metrics().size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
     EXPECT_EQ(known_slo_metrics()[i], expected[i].first);

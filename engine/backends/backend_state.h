@@ -1,0 +1,38 @@
+// BackendState: what the backends hold after a run, read from the servers themselves (the
+// simulated servers' own data, or the real servers over their own protocols), never through a
+// strategy. The final check (engine/run/final_check.h) compares it with the oracle.
+//
+// Plain data, one entry per stored object: Redis integer keys (post counters and counter
+// shards) and like-set members; PostgreSQL like_counts rows and likes rows. Keys that are not
+// a post's counter, shard or like set (streams, Bloom bits) are not read.
+//
+//   BackendState s = world.read_state();       // throws when a server could not be read
+//   s.redis_values[KeyId::counter(7)]          // likes:{7}:count
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/backends/key.h"
+#include "engine/model/ids.h"
+
+namespace likesim {
+
+struct BackendState {
+  // Redis: every counter (likes:{P}:count) and counter shard (likes:P:shard:S) key.
+  absl::flat_hash_map<KeyId, std::int64_t> redis_values;
+  // Redis: the members of every like set of a post (liked:{P} and its user-hash shards
+  // liked:P:S, all together), in no particular order.
+  absl::flat_hash_map<PostId, std::vector<UserId>> redis_likers;
+  // PostgreSQL: like_counts rows (post_id -> n) and likes rows (post_id -> user_ids).
+  absl::flat_hash_map<PostId, std::int64_t> db_counters;
+  absl::flat_hash_map<PostId, std::vector<UserId>> db_likers;
+
+  void add_redis_value(const KeyId& key, std::int64_t v) { redis_values[key] += v; }
+  void add_redis_member(const KeyId& key, UserId user) { redis_likers[key.post].push_back(user); }
+  // Every post any of the stores holds, ascending, without repeats.
+  std::vector<PostId> posts() const;
+};
+
+}  // namespace likesim

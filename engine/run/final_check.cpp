@@ -1,0 +1,87 @@
+#include "engine/run/final_check.h"
+
+#include <algorithm>
+
+namespace likesim {
+namespace {
+
+const std::vector<UserId> kNoUsers;
+
+PostCheck check_post(PostId post, const Oracle& oracle, const BackendState& state,
+                     const StrategyStorage& storage, const std::vector<UserId>& maybe_unliked) {
+  PostCheck c;
+  c.post = post;
+  c.stored = storage.count(state, post);
+  const Oracle::FinalCheck bounds = oracle.final_check(post, c.stored);
+  c.truth = bounds.truth;
+  c.abs_error = static_cast<std::uint64_t>(bounds.lost + bounds.doubled);
+  const std::int64_t maybe_likes = bounds.high - bounds.truth;
+  const std::int64_t maybe_unlikes = bounds.truth - bounds.low;
+
+  const std::vector<UserId>* stored_likers = storage.likers(state, post);
+  const std::vector<UserId>& likers = stored_likers ? *stored_likers : kNoUsers;
+  const absl::flat_hash_set<UserId>* truth_likers = oracle.likers(post);
+
+  // Member by member.
+  std::uint64_t both = 0;
+  for (const UserId u : likers) {
+    if (truth_likers && truth_likers->contains(u)) {
+      ++both;
+    } else if (!oracle.maybe_liked(post, u)) {
+      ++c.lost_unlikes;
+    }
+  }
+  std::uint64_t missing = (truth_likers ? truth_likers->size() : 0) - both;
+  for (const UserId u : maybe_unliked) {  // a failed unlike may have removed them
+    if (missing > 0 && truth_likers && truth_likers->contains(u) &&
+        !std::binary_search(likers.begin(), likers.end(), u)) {
+      --missing;
+    }
+  }
+  c.lost_likes = missing;
+
+  // The count against the likers.
+  const std::int64_t surplus = c.stored - static_cast<std::int64_t>(likers.size());
+  if (surplus > maybe_unlikes)
+    c.double_counts = static_cast<std::uint64_t>(surplus - maybe_unlikes);
+  if (-surplus > maybe_likes) c.lost_likes += static_cast<std::uint64_t>(-surplus - maybe_likes);
+  return c;
+}
+
+}  // namespace
+
+FinalFigures check_final_state(const Oracle& oracle, BackendState& state, StrategyStorage storage,
+                               std::vector<PostCheck>* each) {
+  storage.index(state);
+  auto& lists = storage.likers_source() == StrategyStorage::Likers::like_rows ? state.db_likers
+                                                                              : state.redis_likers;
+  for (auto& [_, users] : lists) std::sort(users.begin(), users.end());
+
+  absl::flat_hash_map<PostId, std::vector<UserId>> maybe_unliked;
+  oracle.for_each_maybe_unliked(
+      [&](PostId post, UserId user) { maybe_unliked[post].push_back(user); });
+
+  std::vector<PostId> posts = state.posts();
+  const std::vector<PostId> known = oracle.posts();
+  posts.insert(posts.end(), known.begin(), known.end());
+  std::sort(posts.begin(), posts.end());
+  posts.erase(std::unique(posts.begin(), posts.end()), posts.end());
+
+  FinalFigures f;
+  for (const PostId post : posts) {
+    auto it = maybe_unliked.find(post);
+    const PostCheck c =
+        check_post(post, oracle, state, storage, it == maybe_unliked.end() ? kNoUsers : it->second);
+    ++f.posts_checked;
+    f.stored_total += c.stored;
+    f.lost_likes += c.lost_likes;
+    f.lost_unlikes += c.lost_unlikes;
+    f.double_counts += c.double_counts;
+    f.abs_error_sum += c.abs_error;
+    if (c.wrong()) ++f.posts_wrong;
+    if (each) each->push_back(c);
+  }
+  return f;
+}
+
+}  // namespace likesim
