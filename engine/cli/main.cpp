@@ -5,6 +5,7 @@
 
 #include "engine/cli/calibrate_command.h"
 #include "engine/cli/run_command.h"
+#include "engine/cli/validate_command.h"
 
 namespace {
 
@@ -21,6 +22,8 @@ constexpr const char* kHelp =
     "                 real servers with --backend real) and compare them\n"
     "  calibrate      measure the real Redis and PostgreSQL and write a cost file for\n"
     "                 run --costs\n"
+    "  validate       run the same shapes simulated and on the real servers, at points\n"
+    "                 the calibration did not fit, and print sim vs real with error %\n"
     "\n"
     "  likesim COMMAND --help   explains a command's options\n"
     "\n"
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
   }
   if (command == "run") return likesim::run_command(argc - 1, argv + 1);
   if (command == "calibrate") return likesim::calibrate_command(argc - 1, argv + 1);
+  if (command == "validate") return likesim::validate_command(argc - 1, argv + 1);
   std::cerr << "likesim: unknown command '" << command << "' (try: likesim --help)\n";
   return 2;
 }

@@ -9,6 +9,7 @@
 
 #include "engine/backends/real/backend_error.h"
 #include "engine/backends/real/local_process_cpu.h"
+#include "engine/run/detached_start.h"
 
 namespace likesim {
 namespace {
@@ -265,9 +266,9 @@ Task<bool> RealWorld::crash_redis_node(int node, Duration down_for) {
   }
   co_await runtime_.sleep_for(down_for);
   // daemonize yes: redis-server forks and returns at once; the client reconnects by itself.
-  const std::string restart = "redis-server '" + config + "' >/dev/null 2>&1";
-  if (std::system(restart.c_str()) != 0) {
-    throw real::BackendError(where, "restart failed: " + restart);
+  // Not std::system: the daemon must not inherit our descriptors (detached_start.h).
+  if (!start_detached({"redis-server", config})) {
+    throw real::BackendError(where, "restart failed: redis-server " + config);
   }
   // Up once it answers PING (not -LOADING while it replays its AOF).
   const Time give_up = runtime_.now() + 30s;
