@@ -10,7 +10,7 @@
 #include "engine/calibrate/validate_shapes.h"
 #include "engine/calibrate/validate_strategies.h"
 #include "engine/run/real_world.h"
-#include "engine/run/saturation.h"
+#include "engine/calibrate/saturation.h"
 #include "engine/run/sim_world.h"
 
 namespace likesim {
