@@ -47,6 +47,7 @@ class SimWorld final : public World {
   void sample_gauges(TimeSeries& series, Time now) override;
   void backend_figures(BackendFigures& out, Time elapsed) const override;
   BackendState read_state() override;
+  Time backends_idle_at() const override { return redis_.idle_at(); }
   std::uint64_t events() const override { return scheduler_.events_processed(); }
   Task<bool> crash_redis_node(int, Duration) override;
   std::string kind() const override { return "sim"; }

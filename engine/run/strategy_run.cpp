@@ -79,6 +79,12 @@ StrategyReport StrategyRun::run() {
   if (rt.first_error()) throw std::runtime_error(describe(rt.first_error()));
 
   if (progress_) progress_->phase = 3;
+  if (const Time idle = world_.backends_idle_at(); idle > rt.now()) {
+    bool idle_now = false;
+    rt.spawn(wake_at(idle, &idle_now));
+    run_until([&] { return idle_now || rt.first_error(); }, idle + 1s);
+    if (rt.first_error()) throw std::runtime_error(describe(rt.first_error()));
+  }
   final_check();
 
   strategy_->stop();
@@ -250,6 +256,11 @@ Task<void> StrategyRun::sample_gauges() {
     if (!sampling_) break;  // the time series is closed
     world_.sample_gauges(series_, rt.now());
   }
+}
+
+Task<void> StrategyRun::wake_at(Time t, bool* woke) {
+  co_await world_.runtime().sleep_until(t);
+  *woke = true;
 }
 
 Task<void> StrategyRun::drain() {

@@ -74,6 +74,7 @@ class StrategyRun {
   Task<void> inject_fault(FaultSpec fault);
   Task<void> sample_gauges();
   Task<void> drain();
+  Task<void> wake_at(Time t, bool* woke);
   // Reads the backends' state through the world and compares it with the oracle.
   void final_check();
 

@@ -46,6 +46,12 @@ class World {
   // adds a line to `warnings` for each server that failed calls during the run.
   virtual void finish(std::vector<std::string>& /*warnings*/) {}
 
+  // When the servers will have served every command already sent to them, on this world's
+  // clock: a client that timed out does not unsend its command. The final check reads the
+  // state from then on, as a real reader queues behind the backlog. A real world's servers
+  // answer the reader in turn: now.
+  virtual Time backends_idle_at() const { return Time(0); }
+
   // What the backends hold now, read from the servers themselves (never through a strategy),
   // for the final check. Throws std::runtime_error naming the server when one cannot be read
   // (after a few tries, on real servers): a state not read is an error of the run, never a 0.

@@ -26,6 +26,7 @@
 //   ReplyStatus st = co_await redis.command(node, /*service_us=*/3.0, /*modifies=*/true);
 #pragma once
 
+#include <algorithm>
 #include <coroutine>
 #include <cstdint>
 #include <deque>
@@ -78,6 +79,12 @@ class RedisCluster final : public KvExecutor, private EventHandler {
   const RedisNodeStats& node_stats(int node) const { return nodes_[node].stats(); }
   // Requests queued or in service at node `node` now.
   std::size_t queue_now(int node) { return nodes_[node].queue_at(sched_->now()); }
+  // When every node has served everything it was sent.
+  Time idle_at() const {
+    Time t{0};
+    for (const RedisNode& n : nodes_) t = std::max(t, n.idle_at());
+    return t;
+  }
   // The integer value of a key now (0 if missing), without cost: for tests and checks.
   std::int64_t peek_value(KeyId key) const { return nodes_[node_of(key)].peek_value(key); }
   // Every integer key and set member on every node (see RedisNode): for the final check.

@@ -72,6 +72,8 @@ class RedisNode {
   void close_batch(Time t, std::vector<ClosedRequest>& closed);
 
   std::size_t queue_at(Time t);
+  // When the thread has served everything it was sent (timed-out calls included).
+  Time idle_at() const { return free_at_; }
   const RedisNodeStats& stats() const { return stats_; }
   RedisNodeStats& stats() { return stats_; }
   std::int64_t peek_value(const KeyId& key) const;
