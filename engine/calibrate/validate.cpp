@@ -7,10 +7,10 @@
 #include <stdexcept>
 
 #include "engine/backends/real/backend_error.h"
+#include "engine/calibrate/saturation.h"
 #include "engine/calibrate/validate_shapes.h"
 #include "engine/calibrate/validate_strategies.h"
 #include "engine/run/real_world.h"
-#include "engine/calibrate/saturation.h"
 #include "engine/run/sim_world.h"
 
 namespace likesim {

@@ -1,7 +1,7 @@
 // SLO verdicts: each scenario SLO names a metric of a strategy's report that must be <= its
 // limit (DESIGN.md §6). The metric names are listed once, here; the scenario loader accepts
-// exactly these (is_known_slo in engine/scenario/scenario.h), the runner asks for the verdicts after
-// a strategy's report is built, and the reporters only print them.
+// exactly these (is_known_slo in engine/scenario/scenario.h), the runner asks for the verdicts
+// after a strategy's report is built, and the reporters only print them.
 //
 //   std::vector<SloVerdict> v = evaluate_slos(scenario.slos, report);  // any {name, limit}
 //   SloVerdict one = evaluate_slo("like_p99_ms", 200, report);

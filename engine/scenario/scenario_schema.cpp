@@ -13,7 +13,6 @@ namespace {
 constexpr double kDay = 86400;
 constexpr double kMaxRunS = 30 * kDay;       // 30 days of simulated time
 constexpr double kHourMs = 3'600'000;        // one hour in ms: the histograms' top (1 h)
-constexpr double kMaxCostUs = 10'000'000;    // 10 s for one operation: far past any server
 constexpr double kMaxRate = 1e9;             // requests per second
 constexpr double kMaxCount = 1e15;           // counts of likes in an SLO
 constexpr double kMaxU32 = 4'294'967'295.0;  // post and user ids are uint32

@@ -46,5 +46,7 @@ std::string format_number(double x);
 // Upper bound on the time-series intervals of one run (duration_s / interval_ms): each holds a
 // sample of every series, so more would cost memory rather than add detail.
 inline constexpr double kMaxIntervals = 1e6;
+// 10 s for one operation: far past any server. Every *_us cost and every measured quantile.
+inline constexpr double kMaxCostUs = 10'000'000;
 
 }  // namespace likesim

@@ -14,17 +14,15 @@
 namespace likesim {
 namespace {
 
-// A measured shape's quantiles are latencies in µs like every cost: finite, >= 0, at most
-// this (EmpiricalShape checks the count and the order).
-constexpr double kMaxQuantileUs = 10'000'000;
 constexpr std::string_view kNoShape =
     "\"empirical\" needs rtt_us_quantiles or service_quantiles (likesim calibrate writes them)";
 
 }  // namespace
 
-// An array of numbers at sim::kQuantilePoints (a measured shape, service_time.h).
-void ScenarioReader::quantiles(const toml::table& t, std::string_view prefix,
-                               std::string_view key, sim::EmpiricalShape& out) {
+// An array of numbers at sim::kQuantilePoints (a measured shape, service_time.h): latencies in
+// µs like every cost, so in [0, kMaxCostUs]; EmpiricalShape checks the count and the order.
+void ScenarioReader::quantiles(const toml::table& t, std::string_view prefix, std::string_view key,
+                               sim::EmpiricalShape& out) {
   const toml::node* n = take(t, key);
   if (!n) return;
   const std::string name = join_key(prefix, key);
@@ -34,9 +32,9 @@ void ScenarioReader::quantiles(const toml::table& t, std::string_view prefix,
   for (std::size_t i = 0; i < a->size(); ++i) {
     const std::optional<double> v = a->get(i)->value<double>();
     if (!v) fail_at(*n, name, "expected numbers, got " + show(*a->get(i)));
-    if (!(*v >= 0 && *v <= kMaxQuantileUs)) {
-      fail_at(*n, name, cat(format_number(*v), " out of range [0, ", format_number(kMaxQuantileUs),
-                            "]"));
+    if (!(*v >= 0 && *v <= kMaxCostUs)) {
+      fail_at(*n, name,
+              cat(format_number(*v), " out of range [0, ", format_number(kMaxCostUs), "]"));
     }
     values.push_back(*v);
   }

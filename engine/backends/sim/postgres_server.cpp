@@ -51,8 +51,7 @@ Duration PostgresServer::draw(double us) {
 // commit CPU and lock contention keep their means under `empirical` (exponential still
 // spreads them, as it always has).
 Duration PostgresServer::draw_other(double us) {
-  if (costs_.distribution == ServiceDistribution::exponential) us = rng_.exponential(us);
-  return from_micros(us);
+  return from_micros(draw_service_us(costs_.distribution, EmpiricalShape{}, us, rng_));
 }
 
 Duration PostgresServer::cost_of(const DbStatement& s) const {

@@ -108,8 +108,8 @@ class RedisCluster final : public KvExecutor, private EventHandler {
   // deadline.
   void answer(KvCall* kv, RedisWorkCall* work, Time done, Duration reply_leg, Time deadline,
               int stats_node);
-  void finish(std::uint32_t ticket, std::uint32_t pending, Time done, Time now,
-              Duration reply_leg, KvCall* kv, RedisWorkCall* work, int stats_node);
+  void finish(std::uint32_t ticket, std::uint32_t pending, Time done, Time now, Duration reply_leg,
+              KvCall* kv, RedisWorkCall* work, int stats_node);
   void drain_closed();
 
   Scheduler* sched_;

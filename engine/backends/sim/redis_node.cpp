@@ -84,9 +84,8 @@ RedisNode::Cost RedisNode::apply(const KvCommand& c, KvReply& r) {
 
 // The measured service shape is the commands'; an fsync keeps its mean under `empirical`.
 Duration RedisNode::draw_fsync() {
-  double us = costs_->fsync_always_us;
-  if (costs_->distribution == ServiceDistribution::exponential) us = rng_.exponential(us);
-  return from_micros(us);
+  return from_micros(
+      draw_service_us(costs_->distribution, EmpiricalShape{}, costs_->fsync_always_us, rng_));
 }
 
 Duration RedisNode::draw(double mean_us) {

@@ -180,7 +180,8 @@ TEST(ReportJson, KeyOrderAndNumbersAreFixed) {
   const nlohmann::ordered_json j = to_json(sample_report());
   std::vector<std::string> top;
   for (const auto& [k, v] : j.items()) top.push_back(k);
-  EXPECT_EQ(top, (std::vector<std::string>{"schema", "scenario", "engine", "strategies", "assumptions"}));
+  EXPECT_EQ(
+      top, (std::vector<std::string>{"schema", "scenario", "engine", "strategies", "assumptions"}));
   const std::string text = report_json_text(sample_report());
   EXPECT_NE(text.find("\"simulated_seconds\": 215.5"), std::string::npos);
   EXPECT_NE(text.find("\"t_s\": [\n          0.1,"), std::string::npos);

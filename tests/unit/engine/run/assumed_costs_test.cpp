@@ -10,8 +10,8 @@
 #include "engine/backends/sim/cost_sources.h"
 #include "engine/metrics/report_json.h"
 #include "engine/metrics/report_table.h"
-#include "engine/scenario/scenario_loader.h"
 #include "engine/run/simulated_run.h"
+#include "engine/scenario/scenario_loader.h"
 
 namespace likesim {
 namespace {

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "engine/scenario/scenario_loader.h"
 #include "engine/run/sim_world.h"
+#include "engine/scenario/scenario_loader.h"
 
 namespace likesim {
 namespace {

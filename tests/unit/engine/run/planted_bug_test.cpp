@@ -4,8 +4,8 @@
 // over the oracle's posts only — and the old answer handling, which judged no answer).
 #include <gtest/gtest.h>
 
-#include "engine/scenario/scenario_loader.h"
 #include "engine/run/strategy_run.h"
+#include "engine/scenario/scenario_loader.h"
 #include "tests/unit/engine/run/planted_bugs.h"
 
 namespace likesim {
