@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <span>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "engine/backends/real/backend_error.h"
@@ -20,6 +21,11 @@ namespace {
 
 using namespace std::chrono_literals;
 constexpr Duration kLimit = 120s;  // any one measure; a server that stalls longer has failed
+// Round trips are measured one request per kPace, as a run's driver sends them (AsioRuntime
+// wakes before a timed send and polls), not back to back: on this VM back-to-back GETs took
+// 92.8 us p50 where paced ones, and the runs' own Redis round trips, took 51-58 us; and a
+// PostgreSQL read kept busy back to back took 24 us p50 where the runs' reads took 140-190.
+constexpr Duration kPace = 1ms;
 
 // usec_per_call of `command` in an INFO commandstats text, or -1.
 double usec_per_call(std::string_view info, std::string_view command) {
@@ -90,7 +96,9 @@ class Calibrator {
       if (rt_.now() > give_up) throw real::BackendError(redis_name(), "stopped answering");
       co_await rt_.sleep_for(100ms);
     }
+    const Time start = rt_.now();
     for (int i = 0; i < n; ++i) {
+      co_await rt_.sleep_until(start + kPace * i);
       const Time t0 = rt_.now();
       const KvReply r = co_await kv_.get(KeyId::counter(1));
       samples_us.push_back(to_seconds(rt_.now() - t0) * 1e6);
@@ -112,8 +120,10 @@ class Calibrator {
 
   // --- PostgreSQL ---
   Task<void> db_loop(int n, DbVerb verb, PostId post, UserId first_user,
-                     std::vector<double>& samples_us) {
+                     std::vector<double>& samples_us, bool paced) {
+    const Time start = rt_.now();
     for (int i = 0; i < n; ++i) {
+      if (paced) co_await rt_.sleep_until(start + kPace * i);
       const DbStatement s{post, first_user + static_cast<UserId>(i), 0, verb};
       const Time t0 = rt_.now();
       const DbReply r = co_await db_.run(s);
@@ -123,10 +133,11 @@ class Calibrator {
       }
     }
   }
-  // Sequential latencies of `n` statements, in µs.
-  std::vector<double> db_samples(int n, DbVerb verb, PostId post, UserId first_user) {
+  // Latencies of `n` statements sent one at a time (`paced`: one per kPace), in µs.
+  std::vector<double> db_samples(int n, DbVerb verb, PostId post, UserId first_user,
+                                 bool paced = false) {
     std::vector<double> samples;
-    rt_.block_on(db_loop(n, verb, post, first_user, samples), kLimit);
+    rt_.block_on(db_loop(n, verb, post, first_user, samples, paced), kLimit);
     return samples;
   }
   double db_us(int n, DbVerb verb, PostId post, UserId first_user) {
@@ -139,9 +150,11 @@ class Calibrator {
   }
   // µs of each of `n` statements `sql(i)` sent one at a time on the blocking admin connection.
   template <class Sql>
-  std::vector<double> admin_samples(int n, Sql sql) {
+  std::vector<double> admin_samples(int n, Sql sql, bool paced = false) {
     std::vector<double> samples;
+    const auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < n; ++i) {
+      if (paced) std::this_thread::sleep_until(start + kPace * i);
       const std::string text = sql(i);
       const auto t0 = std::chrono::steady_clock::now();
       world_.postgres().query_value(text);
@@ -225,6 +238,21 @@ std::string Calibrator::run() {
     return false;
   };
 
+  // Round trips drift on a shared VM (paced GET p50s of 21.5 and 48.7 us in two calibrations
+  // minutes apart): each is sampled in three rounds spread over the calibration, pooled, so
+  // the drawn distribution holds the states the machine went through, not one moment's.
+  std::vector<double> get_samples, select1_samples, read_samples;
+  auto round_trips = [&] {
+    rt_.block_on(get_latency_loop(n / 3, get_samples), kLimit);
+    const std::vector<double> select1 = admin_samples(
+        n / 3, [](int) { return std::string("SELECT 1"); }, /*paced=*/true);
+    select1_samples.insert(select1_samples.end(), select1.begin(), select1.end());
+    const std::vector<double> read = db_samples(n / 3, DbVerb::like_exists, 10, 1, /*paced=*/true);
+    read_samples.insert(read_samples.end(), read.begin(), read.end());
+  };
+  say_("calibrate: round trips (1 of 3)\n");
+  round_trips();
+
   // ---- Redis: per-command service times, from the server's own accounting.
   say_("calibrate: " + redis_name() + ": per-command service times\n");
   const double incr_us = server_us("incrby", n, [](int) {
@@ -270,6 +298,9 @@ std::string Calibrator::run() {
   const real::StreamCommandCosts streams =  // sim::RedisStreamLog's commands
       real::measure_stream_command_costs(rt_, world_.redis(), 0, n);
 
+  say_("calibrate: round trips (2 of 3)\n");
+  round_trips();
+
   // ---- Redis: where one key saturates under likesim's client.
   say_("calibrate: " + redis_name() + ": single-key INCRBY saturation\n");
   // The knee three times over (on a 2-core machine single knees vary by ±20 %): the median.
@@ -279,10 +310,10 @@ std::string Calibrator::run() {
   std::sort(knees.begin(), knees.end());
   const double request_us = request_overhead_us(saturation_per_s, incr_us);
 
-  // Sequential GETs: the round trip's mean and its spread (the server's part is a fixed ~12 µs
+  say_("calibrate: round trips (3 of 3)\n");
+  round_trips();
+  // Paced GETs: the round trip's mean and its spread (the server's part is a fixed ~1 µs
   // here, so the whole spread is the round trip's: client, kernel, scheduling).
-  std::vector<double> get_samples;
-  rt_.block_on(get_latency_loop(n, get_samples), kLimit);
   const double get_latency_us = mean(get_samples);
   const double redis_server_part_us = request_us + get_us;
   const double redis_rtt_us = std::max(0.0, get_latency_us - redis_server_part_us);
@@ -292,12 +323,10 @@ std::string Calibrator::run() {
   // ---- PostgreSQL.
   const std::string pg = world_.postgres().name();
   say_("calibrate: " + pg + ": statements, WAL flush, COUNT(*) per row, hot row\n");
-  // The round trip: SELECT 1, sequential, on the blocking connection (no statement work).
-  const std::vector<double> select1_samples =
-      admin_samples(n, [](int) { return std::string("SELECT 1"); });
+  // The round trip: SELECT 1, paced, on the blocking connection (no statement work); the
+  // read statement paced the same way, on the runs' own client (round_trips above).
   const double pg_rtt_us = mean(select1_samples);
   const std::vector<double> pg_rtt_q = quantiles_at_points(select1_samples);
-  const std::vector<double> read_samples = db_samples(n, DbVerb::like_exists, 10, 1);
   const double read_us = mean(read_samples);
   const double statement_us = std::max(1.0, read_us - pg_rtt_us);
   // The read's spread beyond its round trip's: the service-time shape.
@@ -391,10 +420,11 @@ std::string Calibrator::run() {
       "# per connection) => request overhead = 1/that - INCRBY's service time\n",
       saturation_per_s, knees[0], knees[1], knees[2]);
   emit("request_us = %.3f\n", request_us);
-  emit("# sequential GET: %.1f us (p50 %.1f us) => network round trip\n", get_latency_us, get_q[3]);
+  emit("# GET, one per ms, three rounds: %.1f us (p50 %.1f us) => network round trip\n",
+       get_latency_us, get_q[3]);
   emit("rtt_us = %.3f\n", redis_rtt_us);
-  emit("# the spread: sequential GET quantiles (%s) minus the server's %.1f us\n",
-       point_names().c_str(), redis_server_part_us);
+  emit("# the spread: GET quantiles (%s) minus the server's %.1f us\n", point_names().c_str(),
+       redis_server_part_us);
   emit("# GET: %s\n", list(get_q).c_str());
   const bool redis_shape = emit_table("rtt_us_quantiles", redis_rtt_q);
   emit(
@@ -404,10 +434,11 @@ std::string Calibrator::run() {
   if (redis_shape) emit("distribution = \"empirical\"\n");
   emit("\n");
   emit("[backends.postgres]\n");
-  emit("# SELECT 1 sequential: %.1f us (p50 %.1f us)\n", pg_rtt_us, pg_rtt_q[3]);
+  emit("# SELECT 1, one per ms, three rounds: %.1f us (p50 %.1f us)\n", pg_rtt_us, pg_rtt_q[3]);
   emit("rtt_us = %.3f\n", pg_rtt_us);
   bool pg_shape = emit_table("rtt_us_quantiles", pg_rtt_q);
-  emit("# like_exists sequential: %.1f us; its quantiles: %s\n", read_us, list(read_q).c_str());
+  emit("# like_exists, one per ms, three rounds: %.1f us; its quantiles: %s\n", read_us,
+       list(read_q).c_str());
   emit("statement_us = %.3f\n", statement_us);
   emit("# service spread = like_exists quantiles - SELECT 1 quantiles (point by point)\n");
   pg_shape |= emit_table("service_quantiles", pg_service_q);

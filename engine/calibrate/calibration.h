@@ -5,7 +5,8 @@
 // like script and the Bloom script (EVALSHA); the request overhead from the rate at which one
 // key saturates under likesim's own client (open loop, median of three knees,
 // engine/calibrate/saturation.h), so the simulated node saturates where the real one does; the
-// network round trip from sequential GETs. PostgreSQL: the round trip (SELECT 1), a read statement,
+// network round trip from GETs paced one per millisecond as a run's driver sends them.
+// PostgreSQL: the round trip (SELECT 1), a read statement,
 // an insert with synchronous_commit off and on (the difference is the WAL flush), inserts in and
 // out of an open transaction (the difference is the commit's CPU), COUNT(*) over 0 and 100,000
 // rows (per-row cost), and the hot-row throughput under 16 connections (the lock hold time,

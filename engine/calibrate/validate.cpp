@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -63,28 +64,35 @@ class Validation {
     return s;
   }
 
-  // Runs `shape` in a simulated world, then in a real one, both built from `s`.
+  // Runs `shape` in a simulated world, then in a real one, both built from `s`; with
+  // options_.repeat_real, in a second real world too (the real figures' repeatability).
+  struct Figures {
+    std::vector<ShapeFigures> sim, real, real_again;
+  };
   template <class Shape>
-  std::pair<std::vector<ShapeFigures>, std::vector<ShapeFigures>> both(const Scenario& s,
-                                                                       Shape shape) {
-    std::vector<ShapeFigures> sim_figures, real_figures;
+  Figures both(const Scenario& s, Shape shape) {
+    Figures f;
     {
       SimWorld sim(s.costs, s.seed, 1);
-      sim_figures = shape(static_cast<World&>(sim));
+      f.sim = shape(static_cast<World&>(sim));
     }
-    {
+    for (int round = 0; round < (options_.repeat_real ? 2 : 1); ++round) {
       // The schema line is news once, not at every shape.
       RealWorld real(s, 1, [this](const std::string& line) {
         if (line.find("schema present") == std::string::npos) say_(line);
       });
       real.start_clock();
-      real_figures = shape(static_cast<World&>(real));
+      (round == 0 ? f.real : f.real_again) = shape(static_cast<World&>(real));
     }
-    return {std::move(sim_figures), std::move(real_figures)};
+    return f;
   }
 
-  void add(const std::string& shape, const std::string& point, const ShapeFigures& sim,
-           const ShapeFigures& real, bool throughput, std::string note = {}) {
+  void add(const std::string& shape, const std::string& point, const Figures& f, std::size_t i,
+           bool throughput, std::string note = {}) {
+    const ShapeFigures& sim = f.sim[i];
+    const ShapeFigures& real = f.real[i];
+    const ShapeFigures* again = i < f.real_again.size() ? &f.real_again[i] : nullptr;
+    constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
     if (real.send_lag.total_count() > 0) {
       auto us = [](const LatencyHistogram& h, double p) {
         return static_cast<long long>(h.value_at_percentile(p));
@@ -96,11 +104,14 @@ class Validation {
                     us(real.from_send, 50), us(real.from_send, 99));
       note += lag;
     }
-    if (throughput)
-      rows_.push_back(
-          {shape, point, Metric::throughput, sim.throughput(), real.throughput(), note});
-    rows_.push_back({shape, point, Metric::p50, sim.p50(), real.p50(), note});
-    rows_.push_back({shape, point, Metric::p99, sim.p99(), real.p99(), note});
+    if (throughput) {
+      rows_.push_back({shape, point, Metric::throughput, sim.throughput(), real.throughput(), note,
+                       again ? again->throughput() : kNone});
+    }
+    rows_.push_back(
+        {shape, point, Metric::p50, sim.p50(), real.p50(), note, again ? again->p50() : kNone});
+    rows_.push_back(
+        {shape, point, Metric::p99, sim.p99(), real.p99(), note, again ? again->p99() : kNone});
   }
 
   double knee(std::string& source);
@@ -148,7 +159,7 @@ double Validation::knee(std::string& source) {
 void Validation::incr(double knee) {
   static constexpr double kFractions[] = {0.25, 0.50, 0.75, 0.90};
   say_("validate: INCRBY on one key at 25/50/75/90 % of " + rate_text(knee) + "\n");
-  auto [sim, real] = both(standalone(), [&](World& w) {
+  const Figures f = both(standalone(), [&](World& w) {
     std::vector<ShapeFigures> out;
     for (double f : kFractions)
       out.push_back(offer_open_loop(w, OpenLoopWork::incr_one_key, f * knee, window(1s)));
@@ -158,18 +169,18 @@ void Validation::incr(double knee) {
     char point[64];
     std::snprintf(point, sizeof point, "%.0f%% knee (%s)", kFractions[i] * 100,
                   rate_text(kFractions[i] * knee).c_str());
-    add("incr one key", point, sim[i], real[i], false);
+    add("incr one key", point, f, i, false);
   }
 }
 
 void Validation::mget() {
   say_("validate: MGET of 16 shards over " + options_.cluster + " at " + rate_text(kMgetRate) +
        "\n");
-  auto [sim, real] = both(clustered(), [&](World& w) {
+  const Figures f = both(clustered(), [&](World& w) {
     return std::vector<ShapeFigures>{
         offer_open_loop(w, OpenLoopWork::mget_shards, kMgetRate, window(1500ms))};
   });
-  add("mget 16 shards, 3 nodes", rate_text(kMgetRate) + " offered", sim[0], real[0], true);
+  add("mget 16 shards, 3 nodes", rate_text(kMgetRate) + " offered", f, 0, true);
 }
 
 void Validation::pg() {
@@ -193,10 +204,10 @@ void Validation::pg() {
   }
   for (const Point& p : points) {
     say_(std::string("validate: ") + p.shape + ", " + std::to_string(p.clients) + " clients\n");
-    auto [sim, real] = both(pooled(p.clients), [&](World& w) {
+    const Figures f = both(pooled(p.clients), [&](World& w) {
       return std::vector<ShapeFigures>{run_closed_loop(w, p.work, p.clients, window(1500ms))};
     });
-    add(p.shape, std::to_string(p.clients) + " clients", sim[0], real[0], true, p.note);
+    add(p.shape, std::to_string(p.clients) + " clients", f, 0, true, p.note);
   }
 }
 
@@ -220,7 +231,7 @@ ValidateResult Validation::run() {
       s.duration_s = std::min(s.duration_s, 2.0);
       s.warmup_s = std::min(s.warmup_s, 0.5);
     }
-    std::vector<ValidationRow> rows = validate_strategies(s, say_);
+    std::vector<ValidationRow> rows = validate_strategies(s, options_.repeat_real, say_);
     rows_.insert(rows_.end(), rows.begin(), rows.end());
   }
   result.rows = std::move(rows_);

@@ -9,8 +9,10 @@
 //   pg_insert_counter  insert + counter in one statement on one post (single_counter db's like)
 //   strategies         every strategy of the scenario (real-smoke.toml): like and count p50,
 //                      p99 and throughput, through run_simulated and run_real
-// Each shape runs once in a SimWorld and once in a RealWorld (validate_shapes.h drives both),
-// built from the same scenario: its costs (the cost file replaces them) and its servers.
+// Each shape runs once in a SimWorld and twice in a RealWorld (validate_shapes.h drives both),
+// built from the same scenario: its costs (the cost file replaces them) and its servers. The
+// second real run says how far the real figures move between two runs on this machine
+// (validate_table.h: a miss the servers' own repeat cannot resolve is marked so).
 //
 // The knee: `knee_per_s` when set; else, with a cost file, the rate `calibrate` measured,
 // which it wrote as request_us = 1/knee - command_us (so knee = 1 / (request_us + command_us));
@@ -44,6 +46,7 @@ struct ValidateOptions {
   double knee_per_s = 0;                                                 // > 0: use this knee
   bool knee_from_costs = false;  // a cost file was loaded: its request_us encodes the knee
   bool quick = false;            // test-sized: short windows, one strategy
+  bool repeat_real = true;       // measure the real servers twice: their own repeatability
   std::set<std::string> shapes;  // empty: all
 };
 

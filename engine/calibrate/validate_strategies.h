@@ -15,9 +15,10 @@
 namespace likesim {
 
 // The simulated deployment is made like the real one first: as many Redis nodes as the real
-// side has (one standalone node, or the cluster's). Throws real::BackendError / runtime_error
-// when the real run stops early.
-std::vector<ValidationRow> validate_strategies(Scenario scenario,
+// side has (one standalone node, or the cluster's), a pool of as many PostgreSQL connections.
+// Throws real::BackendError / runtime_error when the real run stops early. `repeat_real`: run the
+// real side twice (rows' real_again).
+std::vector<ValidationRow> validate_strategies(Scenario scenario, bool repeat_real,
                                                const std::function<void(const std::string&)>& say);
 
 }  // namespace likesim

@@ -44,6 +44,13 @@ Verdict verdict(const ValidationRow& row) {
   return std::abs(e) <= goal_percent(row.metric) ? Verdict::ok : Verdict::miss;
 }
 
+double repeat_percent(const ValidationRow& row) { return error_percent(row.real_again, row.real); }
+
+bool unresolved_by_real(const ValidationRow& row) {
+  const double r = repeat_percent(row);
+  return verdict(row) == Verdict::miss && !std::isnan(r) && std::abs(r) > goal_percent(row.metric);
+}
+
 const char* verdict_name(Verdict v) {
   switch (v) {
     case Verdict::ok:
@@ -65,6 +72,7 @@ VerdictCounts count_verdicts(const std::vector<ValidationRow>& rows) {
         break;
       case Verdict::miss:
         ++c.miss;
+        if (unresolved_by_real(r)) ++c.miss_unresolved;
         break;
       case Verdict::no_data:
         ++c.no_data;
@@ -94,20 +102,23 @@ std::string percent(double e) {
 
 std::string validation_table(const std::vector<ValidationRow>& rows) {
   std::vector<std::vector<std::string>> cells;
-  cells.push_back({"shape", "point", "metric", "sim", "real", "error", "goal", "verdict", "note"});
+  cells.push_back({"shape", "point", "metric", "sim", "real", "error", "again", "repeat", "goal",
+                   "verdict", "note"});
   for (const ValidationRow& r : rows) {
     char goal[16];
     std::snprintf(goal, sizeof goal, "%.0f%%", goal_percent(r.metric));
+    std::string v = verdict_name(verdict(r));
+    if (unresolved_by_real(r)) v += " (real unsteady)";
     cells.push_back({r.shape, r.point, metric_name(r.metric), number(r.sim), number(r.real),
-                     percent(error_percent(r.sim, r.real)), goal, verdict_name(verdict(r)),
-                     r.note});
+                     percent(error_percent(r.sim, r.real)), number(r.real_again),
+                     percent(repeat_percent(r)), goal, v, r.note});
   }
   std::vector<std::size_t> width(cells[0].size(), 0);
   for (const auto& row : cells) {
     for (std::size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
   }
   // Text columns left-aligned, figures right-aligned.
-  auto right = [](std::size_t i) { return i >= 3 && i <= 6; };
+  auto right = [](std::size_t i) { return i >= 3 && i <= 8; };
   std::string out;
   for (const auto& row : cells) {
     std::string line;
@@ -120,8 +131,12 @@ std::string validation_table(const std::vector<ValidationRow>& rows) {
     out += line + "\n";
   }
   const VerdictCounts c = count_verdicts(rows);
-  out += std::to_string(c.ok) + " ok, " + std::to_string(c.miss) + " missed, " +
-         std::to_string(c.no_data) + " without data (error = (sim - real) / real)\n";
+  out += std::to_string(c.ok) + " ok, " + std::to_string(c.miss) + " missed (" +
+         std::to_string(c.miss_unresolved) +
+         " where the real servers' second run differed from their first by more than the "
+         "goal), " +
+         std::to_string(c.no_data) +
+         " without data (error = (sim - real) / real; repeat = (again - real) / real)\n";
   return out;
 }
 
@@ -135,16 +150,22 @@ nlohmann::ordered_json validation_json(const std::vector<ValidationRow>& rows) {
     j["metric"] = metric_name(r.metric);
     j["sim"] = std::isfinite(r.sim) ? nlohmann::ordered_json(r.sim) : nullptr;
     j["real"] = std::isfinite(r.real) ? nlohmann::ordered_json(r.real) : nullptr;
+    j["real_again"] = std::isfinite(r.real_again) ? nlohmann::ordered_json(r.real_again) : nullptr;
     const double e = error_percent(r.sim, r.real);
     j["error_pct"] = std::isnan(e) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e);
+    const double rep = repeat_percent(r);
+    j["repeat_pct"] =
+        std::isnan(rep) ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(rep);
     j["goal_pct"] = goal_percent(r.metric);
     j["verdict"] = verdict_name(verdict(r));
+    j["unresolved_by_real"] = unresolved_by_real(r);
     j["note"] = r.note;
     out["rows"].push_back(std::move(j));
   }
   const VerdictCounts c = count_verdicts(rows);
   out["ok"] = c.ok;
   out["miss"] = c.miss;
+  out["miss_unresolved"] = c.miss_unresolved;
   out["no_data"] = c.no_data;
   return out;
 }

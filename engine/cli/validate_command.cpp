@@ -50,7 +50,9 @@ int validate_command(int argc, char** argv) {
       "within 20 %, p50 within 30 %, p99 within 50 %. Shapes: single-key INCRBY at 25, 50, 75\n"
       "and 90 % of the knee; MGET of 16 shards over the 3-node cluster; the PostgreSQL hot row\n"
       "at 4, 16 and 64 clients, inserts, insert + counter; every strategy of the scenario.\n"
-      "Takes about two minutes (--quick: a few seconds). It empties the servers' data\n"
+      "The real side runs twice: 'again' and 'repeat' say how far the servers' own figures\n"
+      "move between two runs, and a miss they cannot resolve is marked (real unsteady).\n"
+      "Takes about a minute (--quick: a few seconds). It empties the servers' data\n"
       "(FLUSHALL, TRUNCATE): point it at throwaway servers only.\n"
       "\n"
       "Options");
@@ -59,7 +61,8 @@ int validate_command(int argc, char** argv) {
       "the cost file from 'likesim calibrate' (default: the scenario's costs; the knee is then "
       "measured first)")("out,o", po::value(&out_path)->value_name("FILE.json"),
                          "also write the rows as JSON ('-' for stdout)")(
-      "quick", "test-sized: short windows and one strategy")(
+      "quick", "test-sized: short windows, one strategy, the real side once")(
+      "once", "run the real side once (no 'again' column)")(
       "shapes", po::value(&shapes)->value_name("A,B"),
       "only these shapes: incr, mget, pg_hot_row, pg_insert, pg_insert_counter, strategies")(
       "knee", po::value(&options.knee_per_s)->value_name("RATE"),
@@ -125,6 +128,7 @@ int validate_command(int argc, char** argv) {
   options.scenario = *std::move(scenario);
   options.knee_from_costs = !costs_path.empty();
   options.quick = vm.count("quick") > 0;
+  options.repeat_real = !options.quick && vm.count("once") == 0;
 
   ValidateResult result;
   const std::string load_before = load_average();

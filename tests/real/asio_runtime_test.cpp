@@ -51,6 +51,37 @@ TEST(AsioRuntime, RunUntilGivesUpAtTheLimit) {
   EXPECT_LT(rt.now() - start, 1s);
 }
 
+// An open loop as the drivers pace one: each of `n` sends sleeps until its intended time,
+// `gap` apart. Returns how often the runtime armed its timer; fails if a send woke early.
+Task<void> paced(Runtime& rt, Time first, Duration gap, int n, int& sent) {
+  for (int i = 0; i < n; ++i) {
+    const Time intended = first + gap * i;
+    co_await rt.sleep_until(intended);
+    EXPECT_GE(rt.now(), intended) << "send " << i << " woke early";
+    ++sent;
+  }
+}
+
+std::uint64_t arms_pacing(Duration gap, int n) {
+  boost::asio::io_context io;
+  AsioRuntime rt(io);
+  int sent = 0;
+  const Time first = rt.now() + 5ms;
+  rt.spawn(paced(rt, first, gap, n, sent));
+  EXPECT_TRUE(rt.run_until([&] { return sent == n; }, first + 10s));
+  return rt.timer_arms();
+}
+
+TEST(AsioRuntime, PacingFasterThanThePollWindowArmsNoTimerPerResume) {
+  // The timer is armed for the first send only (it used to be re-armed for every one:
+  // 2,000 timerfd_settime calls).
+  EXPECT_LE(arms_pacing(10us, 2000), 2u);
+}
+
+TEST(AsioRuntime, SlowPacingArmsTheTimerForEachSend) {
+  EXPECT_GE(arms_pacing(2ms, 20), 20u);  // it sleeps between sends
+}
+
 Task<void> throws_after(Runtime& rt) {
   co_await rt.sleep_for(1ms);
   throw std::runtime_error("boom");

@@ -61,6 +61,41 @@ TEST(ValidateVerdict, CountsEachKind) {
   EXPECT_EQ(c.no_data, 1);
 }
 
+TEST(ValidateRepeat, IsTheRealSecondRunAgainstTheFirst) {
+  EXPECT_DOUBLE_EQ(repeat_percent({"s", "p", Metric::p50, 50, 40, "", 52}), 30.0);  // 12 / 40
+  EXPECT_DOUBLE_EQ(repeat_percent({"s", "p", Metric::p50, 50, 40, "", 30}), -25.0);
+  EXPECT_TRUE(std::isnan(repeat_percent({"s", "p", Metric::p50, 50, 40})));  // measured once
+}
+
+TEST(ValidateRepeat, AMissIsUnresolvedOnlyWhenTheRepeatIsPastTheGoalToo) {
+  // p50 goal 30 %: sim 60 vs real 40 is +50 %, a miss.
+  EXPECT_FALSE(unresolved_by_real({"s", "p", Metric::p50, 60, 40, "", 52}));  // repeat +30 %
+  EXPECT_TRUE(unresolved_by_real({"s", "p", Metric::p50, 60, 40, "", 53}));   // +32.5 %
+  EXPECT_TRUE(unresolved_by_real({"s", "p", Metric::p50, 60, 40, "", 20}));   // -50 %
+  EXPECT_FALSE(unresolved_by_real({"s", "p", Metric::p50, 60, 40}));          // measured once
+  // Not a miss: nothing to resolve, however unsteady the real side.
+  EXPECT_FALSE(unresolved_by_real({"s", "p", Metric::p50, 41, 40, "", 400}));
+  // p99 goal 50 %: the same +32.5 % repeat is steady enough.
+  EXPECT_FALSE(unresolved_by_real({"s", "p", Metric::p99, 100, 40, "", 53}));
+  const std::vector<ValidationRow> rows = {{"a", "1", Metric::p50, 60, 40, "", 53},
+                                           {"a", "2", Metric::p50, 60, 40, "", 41},
+                                           {"a", "3", Metric::p50, 40, 40, "", 80}};
+  const VerdictCounts c = count_verdicts(rows);
+  EXPECT_EQ(c.ok, 1);
+  EXPECT_EQ(c.miss, 2);
+  EXPECT_EQ(c.miss_unresolved, 1);
+  const std::string t = validation_table(rows);
+  EXPECT_NE(t.find("MISS (real unsteady)"), std::string::npos) << t;
+  EXPECT_NE(t.find("+32.5%"), std::string::npos) << t;  // row 1's repeat
+  EXPECT_NE(t.find("1 ok, 2 missed (1 where"), std::string::npos) << t;
+  const nlohmann::ordered_json j = validation_json(rows);
+  EXPECT_DOUBLE_EQ(j["rows"][0]["real_again"].get<double>(), 53.0);
+  EXPECT_DOUBLE_EQ(j["rows"][0]["repeat_pct"].get<double>(), 32.5);
+  EXPECT_TRUE(j["rows"][0]["unresolved_by_real"].get<bool>());
+  EXPECT_FALSE(j["rows"][1]["unresolved_by_real"].get<bool>());
+  EXPECT_EQ(j["miss_unresolved"], 1);
+}
+
 TEST(ValidateTable, PrintsEveryRowWithItsErrorAndVerdict) {
   const std::vector<ValidationRow> rows = {
       {"incr one key", "25% knee (20000/s)", Metric::p50, 26, 20},
@@ -84,7 +119,8 @@ TEST(ValidateTable, PrintsEveryRowWithItsErrorAndVerdict) {
   EXPECT_NE(pg_line.find("in-sample"), std::string::npos) << pg_line;
   const std::size_t mget = t.find("mget");
   EXPECT_NE(t.substr(mget, t.find('\n', mget) - mget).find("n/a"), std::string::npos);
-  EXPECT_NE(t.find("2 ok, 0 missed, 1 without data"), std::string::npos) << t;
+  EXPECT_NE(t.find("2 ok, 0 missed (0 where"), std::string::npos) << t;
+  EXPECT_NE(t.find("1 without data"), std::string::npos) << t;
 }
 
 TEST(ValidateTable, JsonHoldsTheSameFiguresAndNullForNoError) {
@@ -97,6 +133,8 @@ TEST(ValidateTable, JsonHoldsTheSameFiguresAndNullForNoError) {
   EXPECT_EQ(j["rows"][0]["verdict"], "ok");
   EXPECT_EQ(j["rows"][0]["goal_pct"], 50.0);
   EXPECT_TRUE(j["rows"][1]["error_pct"].is_null());
+  EXPECT_TRUE(j["rows"][0]["real_again"].is_null());  // measured once
+  EXPECT_TRUE(j["rows"][0]["repeat_pct"].is_null());
   EXPECT_EQ(j["rows"][1]["verdict"], "n/a");
   EXPECT_EQ(j["ok"], 1);
   EXPECT_EQ(j["no_data"], 1);
