@@ -1,7 +1,8 @@
 // `likesim validate --quick` against the servers scripts/backends starts: it must produce
 // rows with finite simulated and real figures for the shapes asked for (whether they agree is
 // what the full run's table reports, not what a test can demand on a shared machine), and an
-// unreachable server must end it with one line naming the address and exit 1.
+// unreachable server must end it with one line naming the address and exit 1. Without
+// --quick the real side runs twice, and the rows carry the second run.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -39,6 +40,37 @@ TEST(ValidateReal, QuickRunGivesFiniteSimAndRealFiguresForEachShape) {
   }
   EXPECT_EQ(incr, 8);  // 4 points x p50, p99
   EXPECT_EQ(hot, 9);   // 3 client counts x throughput, p50, p99
+  std::filesystem::remove(out);
+}
+
+TEST(ValidateReal, WithoutQuickTheRealSideIsMeasuredTwice) {
+  const std::string out =
+      (std::filesystem::temp_directory_path() / "likesim_validate_repeat_test.json").string();
+  const auto r = run_likesim("validate --shapes mget --out '" + out + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(out);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["rows"].size(), 3u) << j.dump();  // throughput, p50, p99
+  for (const auto& row : j["rows"]) {
+    ASSERT_TRUE(row["real_again"].is_number()) << row.dump();
+    EXPECT_GT(row["real_again"].get<double>(), 0) << row.dump();
+    ASSERT_TRUE(row["repeat_pct"].is_number()) << row.dump();
+    // The second run is its own measurement, and the repeat is computed from it.
+    const double real = row["real"], again = row["real_again"];
+    EXPECT_NEAR(row["repeat_pct"].get<double>(), (again - real) / real * 100, 1e-9);
+  }
+  EXPECT_TRUE(j.contains("miss_unresolved")) << j.dump();
+  std::filesystem::remove(out);
+}
+
+TEST(ValidateReal, QuickMeasuresTheRealSideOnce) {
+  const std::string out =
+      (std::filesystem::temp_directory_path() / "likesim_validate_once_test.json").string();
+  const auto r = run_likesim("validate --quick --shapes mget --out '" + out + "'");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::ifstream in(out);
+  const nlohmann::json j = nlohmann::json::parse(in);
+  for (const auto& row : j["rows"]) EXPECT_TRUE(row["real_again"].is_null()) << row.dump();
   std::filesystem::remove(out);
 }
 
