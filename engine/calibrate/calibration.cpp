@@ -37,6 +37,14 @@ double usec_per_call(std::string_view info, std::string_view command) {
   return std::atof(std::string(info.substr(field + 14, 32)).c_str());
 }
 
+// A numeric field of an INFO text ("used_cpu_sys_main_thread:12.66"), or -1.
+double info_number(std::string_view info, std::string_view field) {
+  const std::string key = "\n" + std::string(field) + ":";
+  const std::size_t at = info.find(key);
+  if (at == std::string_view::npos) return -1;
+  return std::atof(std::string(info.substr(at + key.size(), 32)).c_str());
+}
+
 class Calibrator {
  public:
   Calibrator(RealWorld& world, const CalibrationOptions& o,
@@ -116,6 +124,17 @@ class Calibrator {
     });
     if (knee == 0) throw real::BackendError(redis_name(), "did not keep up with 25,000 INCRBY/s");
     return knee;
+  }
+
+  // CPU seconds Redis's main thread has used (INFO cpu): its own accounting, as commandstats.
+  double redis_main_thread_cpu_s() {
+    real::RedisResult r = redis({"INFO", "cpu"});
+    const std::string_view info(r.reply->str, r.reply->len);
+    const double sys = info_number(info, "used_cpu_sys_main_thread");
+    const double user = info_number(info, "used_cpu_user_main_thread");
+    if (sys < 0 || user < 0)
+      throw real::BackendError(redis_name(), "no main-thread CPU in INFO cpu");
+    return sys + user;
   }
 
   // --- PostgreSQL ---
@@ -242,8 +261,16 @@ std::string Calibrator::run() {
   // minutes apart): each is sampled in three rounds spread over the calibration, pooled, so
   // the drawn distribution holds the states the machine went through, not one moment's.
   std::vector<double> get_samples, select1_samples, read_samples;
+  // Redis's main-thread CPU over the paced GETs: one request per event-loop iteration, so
+  // CPU per GET = the iteration's own cost + the request's + the command's.
+  double paced_get_cpu_s = 0;
+  std::size_t paced_gets = 0;
   auto round_trips = [&] {
+    const double cpu_before = redis_main_thread_cpu_s();
+    const std::size_t before = get_samples.size();
     rt_.block_on(get_latency_loop(n / 3, get_samples), kLimit);
+    paced_get_cpu_s += redis_main_thread_cpu_s() - cpu_before;
+    paced_gets += get_samples.size() - before;
     const std::vector<double> select1 = admin_samples(
         n / 3, [](int) { return std::string("SELECT 1"); }, /*paced=*/true);
     select1_samples.insert(select1_samples.end(), select1.begin(), select1.end());
@@ -315,6 +342,9 @@ std::string Calibrator::run() {
   // Paced GETs: the round trip's mean and its spread (the server's part is a fixed ~1 µs
   // here, so the whole spread is the round trip's: client, kernel, scheduling).
   const double get_latency_us = mean(get_samples);
+  const double iteration_us =
+      iteration_overhead_us(paced_get_cpu_s, paced_gets, request_us + get_us);
+  // The iteration's own cost comes after the reply (redis_node.h): not on the round trip.
   const double redis_server_part_us = request_us + get_us;
   const double redis_rtt_us = std::max(0.0, get_latency_us - redis_server_part_us);
   const std::vector<double> get_q = quantiles_at_points(get_samples);
@@ -420,6 +450,12 @@ std::string Calibrator::run() {
       "# per connection) => request overhead = 1/that - INCRBY's service time\n",
       saturation_per_s, knees[0], knees[1], knees[2]);
   emit("request_us = %.3f\n", request_us);
+  emit(
+      "# Redis's main-thread CPU over the paced GETs below (INFO cpu): %.1f us per GET, one\n"
+      "# per event-loop iteration => the iteration's own cost = that - request - GET (paid\n"
+      "# after the reply: a GET answered in less time than that)\n",
+      paced_gets ? paced_get_cpu_s * 1e6 / static_cast<double>(paced_gets) : 0.0);
+  emit("iteration_us = %.3f\n", iteration_us);
   emit("# GET, one per ms, three rounds: %.1f us (p50 %.1f us) => network round trip\n",
        get_latency_us, get_q[3]);
   emit("rtt_us = %.3f\n", redis_rtt_us);

@@ -56,6 +56,11 @@ double request_overhead_us(double knee_per_s, double command_us) {
   return std::max(0.0, 1e6 / knee_per_s - command_us);
 }
 
+double iteration_overhead_us(double cpu_s, std::size_t requests, double per_request_us) {
+  if (requests == 0 || !(cpu_s > 0)) return 0;
+  return std::max(0.0, cpu_s * 1e6 / static_cast<double>(requests) - per_request_us);
+}
+
 double median_of_three(double a, double b, double c) {
   return std::max(std::min(a, b), std::min(std::max(a, b), c));
 }

@@ -5,6 +5,7 @@
 //   double wal = wal_flush_us(330.0, 45.0);               // 285 µs
 #pragma once
 
+#include <cstddef>
 #include <span>
 #include <vector>
 
@@ -37,6 +38,10 @@ double count_per_row_ns(double count_empty_us, double count_full_us, int rows);
 // The per-request overhead that makes one key saturate at `knee_per_s` when each command
 // costs `command_us`: 1/knee - command.
 double request_overhead_us(double knee_per_s, double command_us);
+
+// An event-loop iteration's own CPU (syscalls) from a server's CPU over `requests` requests,
+// each alone in its iteration, less each request's known costs; floored at 0.
+double iteration_overhead_us(double cpu_s, std::size_t requests, double per_request_us);
 
 // The middle of three measurements (a knee measured three times on a noisy machine).
 double median_of_three(double a, double b, double c);

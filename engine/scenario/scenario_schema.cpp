@@ -83,6 +83,7 @@ constexpr NumericKey kKeys[] = {
     {"backends.redis", "script_us", kCostUs},
     {"backends.redis", "bloom_us", kCostUs},
     {"backends.redis", "fsync_always_us", kCostUs},
+    {"backends.redis", "iteration_us", kCostUs},
     {"backends.redis", "xadd_us", kCostUs},
     {"backends.redis", "xread_base_us", kCostUs},
     {"backends.redis", "xread_entry_us", kCostUs},

@@ -158,6 +158,7 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*r, p, "script_us", x.script_us);
     number(*r, p, "bloom_us", x.bloom_us);
     number(*r, p, "fsync_always_us", x.fsync_always_us);
+    number(*r, p, "iteration_us", x.iteration_us);
     number(*r, p, "xadd_us", x.xadd_us);
     number(*r, p, "xread_base_us", x.xread_base_us);
     number(*r, p, "xread_entry_us", x.xread_entry_us);

@@ -50,6 +50,14 @@ struct RedisCosts {
   // (redis_node.h). Measured as +0.28 ms per INCR of one unpipelined client, whose
   // iterations hold one command each.
   double fsync_always_us = 280.0;
+  // One event-loop iteration's own CPU beyond its commands (syscalls, the way back into
+  // epoll_wait), shared by every request read in the iteration and paid after its replies
+  // (redis_node.h). With it the node runs the iteration model under every appendfsync setting:
+  // pipelined requests that arrive while the thread works share the next iteration's cost. 0 here:
+  // the defaults' request_us was measured one request per iteration (an unpipelined client), so it
+  // already holds this cost. `likesim calibrate` measures it from Redis's own CPU (INFO cpu, main
+  // thread) over paced GETs, one request per iteration.
+  double iteration_us = 0.0;
   // Redis Streams (sim::RedisStreamLog), INFO commandstats usec_per_call on this machine's
   // Redis 7.0 (127.0.0.1:7001, AOF on), pipelined through redis-cli --pipe, 3 rounds each:
   // XADD of a 3-field entry: 0.60, 0.56, 0.57 over 20,000 calls.

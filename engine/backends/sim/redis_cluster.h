@@ -10,9 +10,10 @@
 // and its costs are known when a request arrives, the completion time is computed on arrival
 // (free_at = max(arrival, free_at) + service) and the command's effect is applied then, in
 // arrival order — the order the node would apply it. So a call costs exactly one scheduler
-// event: the waiter's resume. With `appendfsync always` a request's completion also depends on
-// the requests that join its event-loop iteration (redis_node.h): such a call waits for the
-// node's iteration to close (one event per iteration, at most), then resumes the same way.
+// event: the waiter's resume. With `appendfsync always` or an iteration cost (iteration_us) a
+// request's completion also depends on the requests that join its event-loop iteration
+// (redis_node.h): such a call waits for the node's iteration to close (one event per
+// iteration, at most), then resumes the same way.
 //
 // A call not answered within timeout_ms resumes with `timeout`; the command still ran (a
 // client timeout does not unsend a command), so a timed-out INCR is counted.

@@ -88,6 +88,23 @@ Duration RedisNode::draw_fsync() {
       draw_service_us(costs_->distribution, EmpiricalShape{}, costs_->fsync_always_us, rng_));
 }
 
+Duration RedisNode::fsync_for(bool modifies) {
+  if (!modifies || !fsync_always()) return Duration(0);
+  const Duration d = draw_fsync();
+  ++stats_.fsyncs;
+  stats_.busy_ns += d.count();
+  return d;
+}
+
+Duration RedisNode::iteration_tail() {
+  ++stats_.iterations;
+  if (costs_->iteration_us <= 0) return Duration(0);
+  const Duration d = from_micros(
+      draw_service_us(costs_->distribution, EmpiricalShape{}, costs_->iteration_us, rng_));
+  stats_.busy_ns += d.count();
+  return d;
+}
+
 Duration RedisNode::draw(double mean_us) {
   return from_micros(draw_service_us(costs_->distribution, costs_->service_shape, mean_us, rng_));
 }
@@ -118,7 +135,7 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
                            std::vector<ClosedRequest>& closed) {
   stats_.busy_ns += service.count();
   stats_.requests += 1;
-  if (!fsync_always()) {
+  if (!batches()) {
     const Time start = std::max(arrival, free_at_);
     const std::size_t queued = queue_at(arrival) + 1;
     free_at_ = start + service;
@@ -130,16 +147,12 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
   const std::size_t queued = queue_at(arrival) + batch_.tickets.size() + 1;
   stats_.max_queue = std::max(stats_.max_queue, queued);
   if (arrival >= free_at_) {
-    // The thread is idle: it reads this request alone, serves it, fsyncs, replies.
-    Duration fsync{0};
-    if (modifies) {
-      fsync = draw_fsync();
-      stats_.busy_ns += fsync.count();
-      ++stats_.fsyncs;
-    }
-    free_at_ = arrival + service + fsync;
-    completions_.push_back(free_at_.count());
-    return Served{free_at_, false, false};
+    // The thread is idle: it reads this request alone, serves it, fsyncs, replies, and pays
+    // the iteration's own cost before it can read again.
+    const Time done = arrival + service + fsync_for(modifies);
+    free_at_ = done + iteration_tail();
+    completions_.push_back(done.count());
+    return Served{done, false, false};
   }
   // Busy: the request is read in the next iteration, which starts at free_at_.
   const bool opened = !batch_.open;
@@ -152,18 +165,12 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
 
 void RedisNode::close_batch(Time t, std::vector<ClosedRequest>& closed) {
   if (!batch_.open || free_at_ > t) return;
-  Duration fsync{0};
-  if (batch_.modifies) {
-    fsync = draw_fsync();
-    stats_.busy_ns += fsync.count();
-    ++stats_.fsyncs;
-  }
-  const Time done = free_at_ + batch_.service + fsync;
+  const Time done = free_at_ + batch_.service + fsync_for(batch_.modifies);
   for (const std::uint32_t ticket : batch_.tickets) {
     closed.push_back(ClosedRequest{ticket, done});
     completions_.push_back(done.count());
   }
-  free_at_ = done;
+  free_at_ = done + iteration_tail();
   batch_.open = false;
   batch_.service = Duration(0);
   batch_.modifies = false;

@@ -2,15 +2,19 @@
 // and its single command thread's timeline. RedisCluster routes to it; see redis_cluster.h for
 // the timing model.
 //
-// The thread serves requests FIFO. Without `appendfsync always` a request's reply leaves when
-// its own service ends, so its completion is known on arrival (free_at = max(arrival, free_at)
-// + service). With `appendfsync always` the node runs Redis's event loop: the requests read
-// in one iteration (those that arrived while the thread was busy with the previous one,
-// including its fsync) are processed back to back, then beforeSleep writes and fsyncs the AOF
-// once for all of them (only if one of them modified data), and only then are their replies
-// sent. Such a request's completion depends on later arrivals joining its iteration, so it is
-// "pending" until the iteration closes: when the thread starts it (an arrival at or after that
-// moment, or the cluster's event at that moment, closes it; see close_batch()).
+// The thread serves requests FIFO. Without `appendfsync always` and without an iteration
+// cost a request's reply leaves when its own service ends, so its completion is known on
+// arrival (free_at = max(arrival, free_at) + service). Otherwise the node runs Redis's event
+// loop: the requests read in one iteration (those that arrived while the thread was busy with
+// the previous one, including its fsync) are processed back to back, then beforeSleep writes
+// and fsyncs the AOF once for all of them (appendfsync always, only if one of them modified
+// data), and only then are their replies sent; the iteration's own cost (iteration_us: its
+// syscalls, the way back into epoll_wait) comes after the replies, delaying the next
+// iteration, not this one's answers (a paced GET, alone in its iteration, answered in less
+// time than the 32 µs of CPU Redis spent per GET). Such a request's completion depends on later
+// arrivals joining its iteration, so it is "pending" until the iteration closes: when the thread
+// starts it (an arrival at or after that moment, or the cluster's event at that moment, closes it;
+// see close_batch()).
 //
 //   RedisNode node(costs, RandomStream(seed, "redis.node.0"));
 //   std::vector<ClosedRequest> closed;
@@ -35,9 +39,10 @@ struct RedisNodeStats {
   std::int64_t busy_ns = 0;  // service time consumed (fsyncs included: the thread waits)
   std::uint64_t commands = 0;
   std::uint64_t requests = 0;
-  std::uint64_t fsyncs = 0;    // appendfsync always: one per event-loop iteration that wrote
-  std::uint64_t timeouts = 0;  // calls answered `timeout` (counted by the cluster)
-  std::size_t max_queue = 0;   // most requests queued or in service at once
+  std::uint64_t fsyncs = 0;      // appendfsync always: one per event-loop iteration that wrote
+  std::uint64_t iterations = 0;  // event-loop iterations run (counted when they batch)
+  std::uint64_t timeouts = 0;    // calls answered `timeout` (counted by the cluster)
+  std::size_t max_queue = 0;     // most requests queued or in service at once
 };
 
 // How a request fared on arrival: its completion `at`, or, if `pending`, the start of the
@@ -93,14 +98,20 @@ class RedisNode {
   // The one place service times are drawn (deterministic or around the mean).
   Duration draw(double mean_us);
   Duration draw_fsync();
+  // appendfsync always and the iteration modified data: its fsync, before the replies.
+  Duration fsync_for(bool modifies);
+  // The iteration's own cost (iteration_us), after its replies: the thread reads again later.
+  Duration iteration_tail();
   Served schedule(Time arrival, Duration service, bool modifies, std::uint32_t ticket,
                   std::vector<ClosedRequest>& closed);
   bool fsync_always() const { return costs_->appendfsync == RedisCosts::Appendfsync::always; }
+  // Whether a request's completion depends on the requests that join its iteration.
+  bool batches() const { return fsync_always() || costs_->iteration_us > 0; }
 
   const RedisCosts* costs_;
   RandomStream rng_;
   Time free_at_{0};  // the thread is done with every closed iteration (fsync included)
-  // appendfsync always: the iteration the thread starts at free_at_ (the requests read then).
+  // Batching: the iteration the thread starts at free_at_ (the requests read then).
   struct OpenBatch {
     bool open = false;
     Duration service{0};

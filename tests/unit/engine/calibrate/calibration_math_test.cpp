@@ -85,5 +85,13 @@ TEST(CalibrationMath, KneeOnASyntheticServer) {
               50000 * 1.1 * 1.1 * 1.1 * 1.1 * 1.1 * 1.1 * 1.1, 1e-6);
 }
 
+TEST(CalibrationMath, IterationOverheadIsCpuPerRequestLessItsKnownCosts) {
+  // 0.02 s of CPU over 1,000 requests = 20 µs each; 1.3 µs of request + command => 18.7.
+  EXPECT_NEAR(iteration_overhead_us(0.02, 1000, 1.3), 18.7, 1e-9);
+  EXPECT_DOUBLE_EQ(iteration_overhead_us(0.001, 1000, 1.3), 0.0);  // 1 µs < 1.3: floored
+  EXPECT_DOUBLE_EQ(iteration_overhead_us(0.02, 0, 1.3), 0.0);      // nothing measured
+  EXPECT_DOUBLE_EQ(iteration_overhead_us(-1, 1000, 1.3), 0.0);
+}
+
 }  // namespace
 }  // namespace likesim
