@@ -13,6 +13,7 @@
 #include "engine/backends/real/stream_command_costs.h"
 #include "engine/backends/sim/service_time.h"
 #include "engine/calibrate/calibration_math.h"
+#include "engine/calibrate/contention_fit.h"
 #include "engine/calibrate/saturation.h"
 #include "engine/run/real_world.h"
 
@@ -186,12 +187,27 @@ class Calibrator {
   double admin_us(int n, Sql sql) {
     return mean(admin_samples(n, sql));
   }
-  Task<void> hot_row_worker(Time until, std::uint64_t& done, int& running) {
+  Task<void> hot_row_worker(Db db, Time until, std::uint64_t& done, int& running) {
     while (rt_.now() < until) {
-      const DbReply r = co_await db_.run(DbStatement::counter_add(7, 1));
+      const DbReply r = co_await db.run(DbStatement::counter_add(7, 1));
       if (r.status == ReplyStatus::ok) ++done;
     }
     --running;
+  }
+  // The hot row's throughput, tx/s: `clients` closed loops of counter_add on one row, each on
+  // a connection of its own, synchronous_commit on.
+  double hot_row_per_s(int clients) {
+    real::PostgresOptions o;
+    o.conninfo = options_.servers.pg;
+    o.connections = clients;
+    real::PostgresClient pg(rt_, o);
+    std::uint64_t done = 0;
+    int running = clients;
+    const Time start = rt_.now();
+    const Time until = start + from_seconds(options_.seconds_per_measure);
+    for (int c = 0; c < clients; ++c) rt_.spawn(hot_row_worker(Db(pg), until, done, running));
+    rt_.run_until([&] { return running == 0; }, until + kLimit);
+    return static_cast<double>(done) / to_seconds(rt_.now() - start);
   }
   static std::string list(std::span<const double> values) {
     std::string out = "[";
@@ -412,13 +428,18 @@ std::string Calibrator::run() {
   const double count_per_row = count_per_row_ns(count_empty_us, count_full_us, kCountRows);
   const double count_base_us = std::max(1.0, count_empty_us - pg_rtt_us);
 
-  std::uint64_t hot = 0;
-  const Time hot_until = rt_.now() + from_seconds(options_.seconds_per_measure);
-  const Time hot_start = rt_.now();
-  int hot_running = 16;
-  for (int w = hot_running; w > 0; --w) rt_.spawn(hot_row_worker(hot_until, hot, hot_running));
-  rt_.run_until([&] { return hot_running == 0; }, hot_until + kLimit);
-  const double hot_per_s = static_cast<double>(hot) / to_seconds(rt_.now() - hot_start);
+  // The hot row at 2, 8 and 32 clients; validate checks 4, 16 and 64.
+  std::vector<HotRowPoint> hot;
+  for (const int clients : {2, 8, 32}) hot.push_back({clients, hot_row_per_s(clients)});
+  // The simulated hot row is made to match them (contention_fit.h), with the costs above.
+  sim::CostModel fit_costs;
+  sim::PostgresCosts& fc = fit_costs.postgres;
+  fc.rtt_us = pg_rtt_us;
+  fc.statement_us = statement_us;
+  fc.insert_us = insert_us;
+  fc.commit_cpu_us = commit_cpu;
+  fc.wal_flush_us = wal_flush;
+  const ContentionFit contention = fit_lock_contention(fit_costs, hot);
 
   emit("# likesim cost file, written by `likesim calibrate` against %s and %s.\n",
        redis_name().c_str(), pg.c_str());
@@ -495,10 +516,13 @@ std::string Calibrator::run() {
        kCountRows);
   emit("count_base_us = %.3f\n", count_base_us);
   emit("count_per_row_ns = %.3f\n", count_per_row);
-  emit("# hot row (counter_add, 16 connections, synchronous_commit on): %.0f tx/s => the row\n",
-       hot_per_s);
-  emit("# lock is held %.1f us per transaction (lock_handoff_us keeps the scenario's value)\n",
-       1e6 / std::max(1.0, hot_per_s));
+  emit(
+      "# hot row (counter_add, synchronous_commit on) at 2, 8, 32 connections: %.0f, %.0f, %.0f\n"
+      "# tx/s; the simulated one (deterministic, these costs) fitted to them: %.0f, %.0f, %.0f\n",
+      hot[0].per_s, hot[1].per_s, hot[2].per_s, contention.simulated_per_s[0],
+      contention.simulated_per_s[1], contention.simulated_per_s[2]);
+  emit("lock_handoff_us = %.3f\n", contention.handoff_us);
+  emit("lock_contention_exponent = %.2f\n", contention.exponent);
   return out;
 }
 

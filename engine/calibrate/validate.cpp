@@ -193,8 +193,7 @@ void Validation::pg() {
   std::vector<Point> points;
   if (wanted("pg_hot_row")) {
     for (int c : kHotRowClients) {
-      points.push_back({"pg hot row", ClosedLoopWork::hot_row, c,
-                        c == 16 ? "calibrate reports this point (not fitted)" : ""});
+      points.push_back({"pg hot row", ClosedLoopWork::hot_row, c, ""});
     }
   }
   if (wanted("pg_insert"))

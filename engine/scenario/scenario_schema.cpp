@@ -103,6 +103,7 @@ constexpr NumericKey kKeys[] = {
     {"backends.postgres", "wal_flush_us", kCostUs},
     {"backends.postgres", "lock_handoff_us", kCostUs},
     {"backends.postgres", "lock_handoff_async_us", kCostUs},
+    {"backends.postgres", "lock_contention_exponent", real(0, 4)},
     {"backends.kafka", "partitions", kComponents},
     {"backends.kafka", "linger_ms", kDelayMs},  // 0: Kafka's own default, send at once
     {"backends.kafka", "batch_records", kBatch},

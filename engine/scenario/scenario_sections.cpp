@@ -185,6 +185,7 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     boolean(*g, p, "synchronous_commit", x.synchronous_commit);
     number(*g, p, "lock_handoff_us", x.lock_handoff_us);
     number(*g, p, "lock_handoff_async_us", x.lock_handoff_async_us);
+    number(*g, p, "lock_contention_exponent", x.lock_contention_exponent);
     distribution(*g, p, x);
   }
   if (const toml::table* k = take_table(t, "backends", "kafka")) {

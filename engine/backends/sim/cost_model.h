@@ -132,6 +132,10 @@ struct PostgresCosts {
   // 24 k (8) to 14 k tx/s (32): ~1.25 µs per waiter.
   double lock_handoff_us = 15.0;
   double lock_handoff_async_us = 1.25;
+  // The contention charged is handoff x ahead^lock_contention_exponent. 1 (linear in the
+  // transactions ahead) is what the three points above give; `likesim calibrate` fits
+  // lock_handoff_us and this exponent together to the hot row at 2, 8 and 32 clients.
+  double lock_contention_exponent = 1.0;
   // As RedisCosts::distribution: deterministic unless asked; empirical uses the shapes.
   ServiceDistribution distribution = ServiceDistribution::deterministic;
   EmpiricalShape rtt_shape;      // rtt_us_quantiles

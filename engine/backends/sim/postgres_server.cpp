@@ -4,6 +4,7 @@
 #include "engine/backends/sim/postgres_server.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace likesim::sim {
 namespace {
@@ -207,7 +208,11 @@ void PostgresServer::ask_row_lock(std::uint32_t id, bool on_cpu) {
   stats_.max_lock_queue = row_locks_.max_queue();
   // Contention (wake-ups, re-checking the updated tuple) is work of this transaction under
   // the lock, per transaction that held or waited for the row when it asked (cost_model.h).
-  if (ahead > 0) t.locked += draw_other(handoff_us_ * static_cast<double>(ahead));
+  if (ahead > 0) {
+    const double n = static_cast<double>(ahead);
+    const double exponent = costs_.lock_contention_exponent;
+    t.locked += draw_other(handoff_us_ * (exponent == 1.0 ? n : std::pow(n, exponent)));
+  }
   t.lock_asked_ns = sched_->now().count();
   if (!granted) {
     t.waits_in = WaitsIn::row_locks;

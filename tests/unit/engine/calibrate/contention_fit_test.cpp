@@ -1,0 +1,57 @@
+// The hot-row contention fit recovers a handoff and an exponent it did not see: "measured"
+// throughputs are made by simulating known values, and the fit must find them again.
+#include "engine/calibrate/contention_fit.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "engine/calibrate/validate_shapes.h"
+#include "engine/run/sim_world.h"
+
+namespace likesim {
+namespace {
+
+using namespace std::chrono_literals;
+
+sim::CostModel costs() {
+  sim::CostModel c;
+  c.postgres.rtt_us = 40;
+  c.postgres.statement_us = 10;
+  c.postgres.commit_cpu_us = 5;
+  c.postgres.wal_flush_us = 100;
+  return c;
+}
+
+double throughput(int clients, double handoff_us, double exponent) {
+  sim::CostModel c = costs();
+  c.postgres.pool_size = clients;
+  c.postgres.lock_handoff_us = handoff_us;
+  c.postgres.lock_contention_exponent = exponent;
+  SimWorld world(c, 1, 1);
+  return run_closed_loop(world, ClosedLoopWork::hot_row, clients, 1s).throughput();
+}
+
+TEST(ContentionFit, RecoversTheHandoffAndExponentThatMadeThePoints) {
+  const std::vector<HotRowPoint> points = {
+      {2, throughput(2, 30, 0.5)}, {8, throughput(8, 30, 0.5)}, {32, throughput(32, 30, 0.5)}};
+  // The points differ enough to tell exponents apart: contention grows with the clients.
+  ASSERT_GT(points[0].per_s, points[2].per_s * 1.2);
+  const ContentionFit f = fit_lock_contention(costs(), points);
+  EXPECT_NEAR(f.exponent, 0.5, 0.051);
+  EXPECT_NEAR(f.handoff_us, 30, 3);
+  ASSERT_EQ(f.simulated_per_s.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i)
+    EXPECT_NEAR(f.simulated_per_s[i], points[i].per_s, points[i].per_s * 0.03);
+}
+
+TEST(ContentionFit, ALinearContentionIsFoundLinear) {
+  const std::vector<HotRowPoint> points = {
+      {2, throughput(2, 15, 1.0)}, {8, throughput(8, 15, 1.0)}, {32, throughput(32, 15, 1.0)}};
+  const ContentionFit f = fit_lock_contention(costs(), points);
+  EXPECT_NEAR(f.exponent, 1.0, 0.051);
+  EXPECT_NEAR(f.handoff_us, 15, 2);
+}
+
+}  // namespace
+}  // namespace likesim
