@@ -13,7 +13,7 @@
 #include "engine/backends/real/stream_command_costs.h"
 #include "engine/backends/sim/service_time.h"
 #include "engine/calibrate/calibration_math.h"
-#include "engine/calibrate/contention_fit.h"
+#include "engine/calibrate/closed_loop_fit.h"
 #include "engine/calibrate/saturation.h"
 #include "engine/run/real_world.h"
 
@@ -193,6 +193,30 @@ class Calibrator {
       if (r.status == ReplyStatus::ok) ++done;
     }
     --running;
+  }
+  Task<void> insert_worker(Db db, int client, Time until, std::uint64_t& done, int& running) {
+    for (std::uint64_t i = 0; rt_.now() < until; ++i) {
+      const auto user = static_cast<UserId>(i * 64 + static_cast<std::uint64_t>(client) + 1);
+      const DbReply r =
+          co_await db.run(DbStatement::insert_like(static_cast<PostId>(30 + client), user));
+      if (r.status == ReplyStatus::ok) ++done;
+    }
+    --running;
+  }
+  // Inserts alone (no shared row), tx/s: `clients` closed loops, each on a connection of its
+  // own, synchronous_commit off, so the CPUs and not the WAL flush set the pace.
+  double insert_per_s(int clients) {
+    real::PostgresOptions o;
+    o.conninfo = options_.servers.pg + " options='-c synchronous_commit=off'";
+    o.connections = clients;
+    real::PostgresClient pg(rt_, o);
+    std::uint64_t done = 0;
+    int running = clients;
+    const Time start = rt_.now();
+    const Time until = start + from_seconds(options_.seconds_per_measure);
+    for (int c = 0; c < clients; ++c) rt_.spawn(insert_worker(Db(pg), c, until, done, running));
+    rt_.run_until([&] { return running == 0; }, until + kLimit);
+    return static_cast<double>(done) / to_seconds(rt_.now() - start);
   }
   // The hot row's throughput, tx/s: `clients` closed loops of counter_add on one row, each on
   // a connection of its own, synchronous_commit on.
@@ -431,7 +455,7 @@ std::string Calibrator::run() {
   // The hot row at 2, 8 and 32 clients; validate checks 4, 16 and 64.
   std::vector<HotRowPoint> hot;
   for (const int clients : {2, 8, 32}) hot.push_back({clients, hot_row_per_s(clients)});
-  // The simulated hot row is made to match them (contention_fit.h), with the costs above.
+  // The simulated hot row is made to match them (closed_loop_fit.h), with the costs above.
   sim::CostModel fit_costs;
   sim::PostgresCosts& fc = fit_costs.postgres;
   fc.rtt_us = pg_rtt_us;
@@ -440,6 +464,10 @@ std::string Calibrator::run() {
   fc.commit_cpu_us = commit_cpu;
   fc.wal_flush_us = wal_flush;
   const ContentionFit contention = fit_lock_contention(fit_costs, hot);
+  // Inserts at 4 clients, synchronous_commit off: their CPU, fitted the same way (validate
+  // checks 16 clients, synchronous_commit on).
+  const HotRowPoint inserts{4, insert_per_s(4)};
+  const double fitted_insert_us = fit_insert_us(fit_costs, inserts);
 
   emit("# likesim cost file, written by `likesim calibrate` against %s and %s.\n",
        redis_name().c_str(), pg.c_str());
@@ -509,7 +537,11 @@ std::string Calibrator::run() {
       admin_rtt_us, autocommit_us, in_txn_us);
   emit("# (medians: SELECT 1 %.1f us, own transaction %.1f us, open transaction %.1f us)\n",
        admin_rtt_p50, autocommit_p50, in_txn_p50);
-  emit("insert_us = %.3f\n", insert_us);
+  emit(
+      "# (in-transaction insert - SELECT 1: %.1f us, a latency.) Inserts alone at 4 connections,\n"
+      "# synchronous_commit off: %.0f/s; the simulated ones match it with\n",
+      insert_us, inserts.per_s);
+  emit("insert_us = %.3f\n", fitted_insert_us);
   emit("commit_cpu_us = %.3f\n", commit_cpu);
   emit("wal_flush_us = %.3f\n", wal_flush);
   emit("# COUNT(*): %.1f us over 0 rows, %.1f us over %d rows\n", count_empty_us, count_full_us,

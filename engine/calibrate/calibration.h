@@ -10,7 +10,7 @@
 // an insert with synchronous_commit off and on (the difference is the WAL flush), inserts in and
 // out of an open transaction (the difference is the commit's CPU), COUNT(*) over 0 and 100,000
 // rows (per-row cost), and the hot row's throughput at 2, 8 and 32 connections, to which the
-// simulated row lock's handoff cost and contention exponent are fitted (contention_fit.h). Beside each round trip's mean it writes the distribution (rtt_us_quantiles; for
+// simulated row lock's handoff cost and contention exponent are fitted (closed_loop_fit.h). Beside each round trip's mean it writes the distribution (rtt_us_quantiles; for
 // PostgreSQL also service_quantiles, the read's spread beyond the round trip's) at
 // sim::kQuantilePoints, with distribution = "empirical", so the simulator draws from them
 // (engine/backends/sim/service_time.h). The arithmetic is in calibration_math.h. The output is

@@ -1,4 +1,7 @@
-// Fits the simulated hot row's contention to measured throughputs: the row lock's handoff cost
+// Fits simulated PostgreSQL costs to measured closed-loop throughputs, by simulating the same
+// closed loop (validate_shapes.h) and bisecting the cost (throughput falls as it grows).
+//
+// fit_lock_contention: the hot row's contention. The row lock's handoff cost
 // (lock_handoff_us) and how it grows with the transactions queued ahead
 // (lock_contention_exponent: handoff x ahead^exponent, postgres_server.cpp), by simulating the
 // same closed loop (validate_shapes.h) at each measured client count.
@@ -8,8 +11,13 @@
 // the other points least (sum of |log(sim / real)|). `likesim validate` then checks the hot row
 // at other client counts (4, 16, 64) than the fit used (2, 8, 32).
 //
+// fit_insert_us: the CPU of a like insert, from inserts alone (no shared row) at a few clients
+// with synchronous_commit off, where the CPUs, not the WAL flush, set the pace; validate
+// checks inserts at 16 clients with it on.
+//
 //   ContentionFit f = fit_lock_contention(costs, {{2, 5100}, {8, 4000}, {32, 2900}});
 //   costs.postgres.lock_handoff_us = f.handoff_us;
+//   costs.postgres.insert_us = fit_insert_us(costs, {4, 15000});
 #pragma once
 
 #include <vector>
@@ -18,9 +26,9 @@
 
 namespace likesim {
 
-struct HotRowPoint {
+struct HotRowPoint {  // a closed loop's measured figure
   int clients = 0;
-  double per_s = 0;  // measured transactions per second
+  double per_s = 0;  // transactions per second
 };
 
 struct ContentionFit {
@@ -33,5 +41,9 @@ struct ContentionFit {
 // rising client counts, at least two, each with per_s > 0.
 ContentionFit fit_lock_contention(const sim::CostModel& costs,
                                   const std::vector<HotRowPoint>& points);
+
+// insert_us such that `point.clients` closed loops of inserts (synchronous_commit off) run at
+// point.per_s in simulation; 0 if even free inserts are slower.
+double fit_insert_us(const sim::CostModel& costs, const HotRowPoint& point);
 
 }  // namespace likesim

@@ -1,6 +1,6 @@
-// The hot-row contention fit recovers a handoff and an exponent it did not see: "measured"
-// throughputs are made by simulating known values, and the fit must find them again.
-#include "engine/calibrate/contention_fit.h"
+// The closed-loop fits recover costs they did not see: "measured" throughputs are made by
+// simulating known values, and each fit must find them again.
+#include "engine/calibrate/closed_loop_fit.h"
 
 #include <gtest/gtest.h>
 
@@ -51,6 +51,18 @@ TEST(ContentionFit, ALinearContentionIsFoundLinear) {
   const ContentionFit f = fit_lock_contention(costs(), points);
   EXPECT_NEAR(f.exponent, 1.0, 0.051);
   EXPECT_NEAR(f.handoff_us, 15, 2);
+}
+
+TEST(InsertFit, RecoversTheInsertCostThatMadeThePoint) {
+  sim::CostModel c = costs();
+  c.postgres.synchronous_commit = false;
+  c.postgres.insert_us = 80;
+  c.postgres.pool_size = 4;
+  SimWorld world(c, 1, 1);
+  const double per_s = run_closed_loop(world, ClosedLoopWork::insert, 4, 1s).throughput();
+  EXPECT_NEAR(fit_insert_us(costs(), {4, per_s}), 80, 2);
+  // Slower than even free inserts allow: 0, not a negative cost.
+  EXPECT_EQ(fit_insert_us(costs(), {4, 1e9}), 0);
 }
 
 }  // namespace
