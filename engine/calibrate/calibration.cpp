@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "engine/backends/real/backend_error.h"
 #include "engine/backends/real/stream_command_costs.h"
 #include "engine/backends/sim/service_time.h"
@@ -187,51 +188,45 @@ class Calibrator {
   double admin_us(int n, Sql sql) {
     return mean(admin_samples(n, sql));
   }
-  Task<void> hot_row_worker(Db db, Time until, std::uint64_t& done, int& running) {
-    while (rt_.now() < until) {
-      const DbReply r = co_await db.run(DbStatement::counter_add(7, 1));
-      if (r.status == ReplyStatus::ok) ++done;
-    }
-    --running;
-  }
-  Task<void> insert_worker(Db db, int client, Time until, std::uint64_t& done, int& running) {
+  using StatementOf = absl::FunctionRef<DbStatement(int client, std::uint64_t i)>;
+  Task<void> closed_loop_worker(Db db, int client, StatementOf statement, Time until,
+                                std::uint64_t& done, int& running) {
     for (std::uint64_t i = 0; rt_.now() < until; ++i) {
-      const auto user = static_cast<UserId>(i * 64 + static_cast<std::uint64_t>(client) + 1);
-      const DbReply r =
-          co_await db.run(DbStatement::insert_like(static_cast<PostId>(30 + client), user));
+      const DbReply r = co_await db.run(statement(client, i));
       if (r.status == ReplyStatus::ok) ++done;
     }
     --running;
   }
-  // Inserts alone (no shared row), tx/s: `clients` closed loops, each on a connection of its
-  // own, synchronous_commit off, so the CPUs and not the WAL flush set the pace.
-  double insert_per_s(int clients) {
+  // Transactions per second of `clients` closed loops, each on a connection of its own.
+  double closed_loop_per_s(const std::string& conninfo, int clients, StatementOf statement) {
     real::PostgresOptions o;
-    o.conninfo = options_.servers.pg + " options='-c synchronous_commit=off'";
+    o.conninfo = conninfo;
     o.connections = clients;
     real::PostgresClient pg(rt_, o);
     std::uint64_t done = 0;
     int running = clients;
     const Time start = rt_.now();
     const Time until = start + from_seconds(options_.seconds_per_measure);
-    for (int c = 0; c < clients; ++c) rt_.spawn(insert_worker(Db(pg), c, until, done, running));
+    for (int c = 0; c < clients; ++c) {
+      rt_.spawn(closed_loop_worker(Db(pg), c, statement, until, done, running));
+    }
     rt_.run_until([&] { return running == 0; }, until + kLimit);
     return static_cast<double>(done) / to_seconds(rt_.now() - start);
   }
-  // The hot row's throughput, tx/s: `clients` closed loops of counter_add on one row, each on
-  // a connection of its own, synchronous_commit on.
+  // Inserts alone (no shared row), synchronous_commit off, so the CPUs and not the WAL flush
+  // set the pace.
+  double insert_per_s(int clients) {
+    return closed_loop_per_s(
+        options_.servers.pg + " options='-c synchronous_commit=off'", clients,
+        [](int client, std::uint64_t i) {
+          const auto user = static_cast<UserId>(i * 64 + static_cast<std::uint64_t>(client) + 1);
+          return DbStatement::insert_like(static_cast<PostId>(30 + client), user);
+        });
+  }
+  // counter_add on one row, synchronous_commit on.
   double hot_row_per_s(int clients) {
-    real::PostgresOptions o;
-    o.conninfo = options_.servers.pg;
-    o.connections = clients;
-    real::PostgresClient pg(rt_, o);
-    std::uint64_t done = 0;
-    int running = clients;
-    const Time start = rt_.now();
-    const Time until = start + from_seconds(options_.seconds_per_measure);
-    for (int c = 0; c < clients; ++c) rt_.spawn(hot_row_worker(Db(pg), until, done, running));
-    rt_.run_until([&] { return running == 0; }, until + kLimit);
-    return static_cast<double>(done) / to_seconds(rt_.now() - start);
+    return closed_loop_per_s(options_.servers.pg, clients,
+                             [](int, std::uint64_t) { return DbStatement::counter_add(7, 1); });
   }
   static std::string list(std::span<const double> values) {
     std::string out = "[";
