@@ -10,9 +10,10 @@
 // an insert with synchronous_commit off and on (the difference is the WAL flush), inserts in and
 // out of an open transaction (the difference is the commit's CPU), COUNT(*) over 0 and 100,000
 // rows (per-row cost), and the hot row's throughput at 2, 8 and 32 connections, to which the
-// simulated row lock's handoff cost and contention exponent are fitted (closed_loop_fit.h). Beside each round trip's mean it writes the distribution (rtt_us_quantiles; for
-// PostgreSQL also service_quantiles, the read's spread beyond the round trip's) at
-// sim::kQuantilePoints, with distribution = "empirical", so the simulator draws from them
+// simulated row lock's handoff cost and contention exponent are fitted (closed_loop_fit.h). Beside
+// each round trip's mean it writes the distribution (rtt_us_quantiles; for PostgreSQL also
+// service_quantiles, the read's spread beyond the round trip's) at sim::kQuantilePoints, with
+// distribution = "empirical", so the simulator draws from them
 // (engine/backends/sim/service_time.h). The arithmetic is in calibration_math.h. The output is
 // a TOML cost file that `likesim run --costs` loads.
 //
@@ -29,7 +30,7 @@ namespace likesim {
 struct CalibrationOptions {
   RealServers servers;
   double seconds_per_measure = 1.0;  // saturation runs
-  int samples = 2000;                // sequential latency samples per measure
+  int samples = 2000;                // latency samples per measure (paced ones: in three rounds)
 };
 
 // Empties the servers' data (FLUSHALL, TRUNCATE) like a real run. Throws BackendError naming

@@ -19,9 +19,11 @@ int calibrate_command(int argc, char** argv) {
       "Usage: likesim calibrate [options]\n"
       "\n"
       "Measures the real Redis node and PostgreSQL (start them with scripts/backends up):\n"
-      "per-command service times, the request overhead where one key saturates, round trips\n"
-      "and their distributions (quantiles, drawn by the simulator: distribution = empirical),\n"
-      "SQL statement, commit, WAL flush and COUNT(*) per-row costs, the hot-row lock hold time.\n"
+      "per-command service times, the request overhead where one key saturates, Redis's\n"
+      "event-loop iteration cost (its own CPU), round trips paced as a run sends them and their\n"
+      "distributions (quantiles, drawn by the simulator: distribution = empirical), SQL\n"
+      "statement, commit, WAL flush and COUNT(*) per-row costs, and the hot row's contention\n"
+      "and the insert cost, fitted by simulating closed loops measured at 2/8/32 and 4 clients.\n"
       "Writes a cost file that 'likesim run SCENARIO --costs FILE' loads, so the simulator's\n"
       "servers cost what these ones do. Takes about half a minute. It empties the servers' data\n"
       "(FLUSHALL, TRUNCATE): point it at throwaway servers only.\n"
@@ -37,7 +39,7 @@ int calibrate_command(int argc, char** argv) {
       "seconds", po::value(&options.seconds_per_measure)->value_name("S"),
       "length of each saturation measure (default 1)")(
       "samples", po::value(&options.samples)->value_name("N"),
-      "sequential samples per latency measure (default 2000)");
+      "samples per latency measure (default 2000)");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(visible).run(), vm);
