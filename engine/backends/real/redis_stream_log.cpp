@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/backends/real/backend_error.h"
+#include "engine/backends/run_log_call.h"
 
 namespace likesim::real {
 namespace {
@@ -90,7 +91,6 @@ struct RedisStreamLog::Impl {
 
   Impl(AsioRuntime& runtime, RedisClient& client, StreamLogOptions opts);
 
-  Task<void> run(LogCall* call);
   Task<LogReply> append(LogEvent event);
   Task<LogReply> poll(std::uint32_t consumer, LogRecord* out, std::uint32_t max);
   // One read of one partition: reclaimed entries first, then new ones. reply.n = records.
@@ -129,23 +129,6 @@ RedisStreamLog::Impl::Impl(AsioRuntime& runtime, RedisClient& client, StreamLogO
       consumers(std::max<std::uint32_t>(1, opts.consumers)) {
   for (std::size_t p = 0; p < parts.size(); ++p) parts[p].key = "log:{" + std::to_string(p) + "}";
   for (std::uint32_t c = 0; c < consumers.size(); ++c) name_consumer(c);
-}
-
-Task<void> RedisStreamLog::Impl::run(LogCall* call) {
-  if (call->verb == LogVerb::append) {
-    const LogReply r = co_await append(call->event);
-    call->reply = r;
-  } else if (call->verb == LogVerb::poll) {
-    const LogReply r = co_await poll(call->consumer, call->out, call->max);
-    call->reply = r;
-  } else if (call->verb == LogVerb::commit) {
-    const LogReply r = co_await commit(call->partition, call->offset);
-    call->reply = r;
-  } else {
-    call->reply = rewind(call->consumer);
-  }
-  // Through the runtime rather than inline, so this task finishes before the waiter runs on.
-  rt.resume_at(rt.now(), call->waiter);
 }
 
 Task<LogReply> RedisStreamLog::Impl::append(LogEvent event) {
@@ -361,7 +344,7 @@ std::uint32_t RedisStreamLog::consumers() const {
 
 void RedisStreamLog::submit(LogCall* call) {
   // spawn() starts the task from the runtime's queue, never inside submit().
-  impl_->rt.spawn(impl_->run(call));
+  impl_->rt.spawn(run_log_call(impl_->rt, *impl_, call));
 }
 
 void RedisStreamLog::reset() { impl_->rt.block_on(impl_->reset(), kResetLimit); }

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/backends/key.h"
+#include "engine/backends/run_log_call.h"
 
 namespace likesim::sim {
 namespace {
@@ -44,23 +45,7 @@ std::uint32_t RedisStreamLog::owned_partitions(std::uint32_t consumer) const {
 
 // Inline until the first command is sent (the caller is suspended already); the reply always
 // reaches the waiter through the runtime, never from inside submit().
-void RedisStreamLog::submit(LogCall* call) { rt_->start_now(run(call)); }
-
-Task<void> RedisStreamLog::run(LogCall* call) {
-  if (call->verb == LogVerb::append) {
-    const LogReply r = co_await append(call->event);
-    call->reply = r;
-  } else if (call->verb == LogVerb::poll) {
-    const LogReply r = co_await poll(call->consumer, call->out, call->max);
-    call->reply = r;
-  } else if (call->verb == LogVerb::commit) {
-    const LogReply r = co_await commit(call->partition, call->offset);
-    call->reply = r;
-  } else {
-    call->reply = rewind(call->consumer);
-  }
-  rt_->resume_at(rt_->now(), call->waiter);
-}
+void RedisStreamLog::submit(LogCall* call) { rt_->start_now(run_log_call(*rt_, *this, call)); }
 
 // ---- The commands' effects on the server's stream.
 

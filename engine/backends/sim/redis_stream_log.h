@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "engine/backends/log.h"
+#include "engine/backends/run_log_call.h"
 #include "engine/backends/sim/cost_model.h"
 #include "engine/backends/sim/redis_cluster.h"
 #include "engine/core/runtime.h"
@@ -84,7 +85,8 @@ class RedisStreamLog final : public LogExecutor {
     std::uint32_t next = 0;  // round robin over the owned partitions
   };
 
-  Task<void> run(LogCall* call);
+  template <class Log>
+  friend Task<void> likesim::run_log_call(Runtime& rt, Log& log, LogCall* call);
   Task<LogReply> append(LogEvent event);
   Task<LogReply> poll(std::uint32_t consumer, LogRecord* out, std::uint32_t max);
   Task<LogReply> read_partition(std::uint32_t partition, LogRecord* out, std::uint32_t max);
