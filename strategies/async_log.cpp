@@ -186,7 +186,9 @@ bool AsyncLog::caught_up() const {
 
 Task<void> AsyncLog::drain() {
   // Every acknowledged event applied and its offset committed. Events whose append failed but
-  // landed may still be in flight; nobody was told they counted.
+  // landed may still be in flight; nobody was told they counted. With Bloom dedup the events
+  // are the dedup's write-behind rows, not appended here (caught_up() holds at once): the
+  // dedup's own drain, in StoredCounterStrategy::drain(), waits for them.
   while (!caught_up()) co_await rt_->sleep_for(1ms);
   co_await StoredCounterStrategy::drain();
 }

@@ -61,6 +61,13 @@ inline std::uint32_t log_partition(PostId post, std::uint32_t partitions) {
   return static_cast<std::uint32_t>(mix64(post) % partitions);
 }
 
+// How many partitions consumer `consumer` owns (those p with p % consumers == consumer): the
+// same in every log.
+inline std::uint32_t log_owned_partitions(std::uint32_t consumer, std::uint32_t partitions,
+                                          std::uint32_t consumers) {
+  return consumer < partitions ? (partitions - consumer + consumers - 1) / consumers : 0;
+}
+
 class LogExecutor {
  public:
   virtual ~LogExecutor() = default;

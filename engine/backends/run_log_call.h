@@ -2,7 +2,7 @@
 // Streams logs (sim::RedisStreamLog on the simulated nodes, real::RedisStreamLog on a real
 // server) answer the same four verbs the same way.
 //
-//   Task<void> MyLog::run(LogCall* call) { co_await run_log_call(rt_, *this, call); }
+//   void MyLog::submit(LogCall* call) { rt_->start_now(run_log_call(*rt_, *this, call)); }
 //
 // `Log` has append(LogEvent), poll(consumer, out, max), commit(partition, offset) returning
 // Task<LogReply>, and rewind(consumer) returning LogReply.

@@ -16,6 +16,7 @@
 #include "engine/calibrate/calibration_math.h"
 #include "engine/calibrate/closed_loop_fit.h"
 #include "engine/calibrate/saturation.h"
+#include "engine/calibrate/validate_shapes.h"
 #include "engine/run/real_world.h"
 
 namespace likesim {
@@ -184,49 +185,27 @@ class Calibrator {
     }
     return samples;
   }
-  template <class Sql>
-  double admin_us(int n, Sql sql) {
-    return mean(admin_samples(n, sql));
-  }
-  using StatementOf = absl::FunctionRef<DbStatement(int client, std::uint64_t i)>;
-  Task<void> closed_loop_worker(Db db, int client, StatementOf statement, Time until,
-                                std::uint64_t& done, int& running) {
-    for (std::uint64_t i = 0; rt_.now() < until; ++i) {
-      const DbReply r = co_await db.run(statement(client, i));
-      if (r.status == ReplyStatus::ok) ++done;
-    }
-    --running;
-  }
-  // Transactions per second of `clients` closed loops, each on a connection of its own.
-  double closed_loop_per_s(const std::string& conninfo, int clients, StatementOf statement) {
+  // Transactions per second of `clients` closed loops of `work`, each on a connection of its
+  // own: the shape the closed-loop fits simulate (validate_shapes.h), measured the same way.
+  double closed_loop_per_s(const std::string& conninfo, ClosedLoopWork work, int clients) {
     real::PostgresOptions o;
     o.conninfo = conninfo;
     o.connections = clients;
     real::PostgresClient pg(rt_, o);
-    std::uint64_t done = 0;
-    int running = clients;
-    const Time start = rt_.now();
-    const Time until = start + from_seconds(options_.seconds_per_measure);
-    for (int c = 0; c < clients; ++c) {
-      rt_.spawn(closed_loop_worker(Db(pg), c, statement, until, done, running));
-    }
-    rt_.run_until([&] { return running == 0; }, until + kLimit);
-    return static_cast<double>(done) / to_seconds(rt_.now() - start);
+    return run_closed_loop(
+               rt_, Db(pg), work, clients, from_seconds(options_.seconds_per_measure),
+               [&](absl::FunctionRef<bool()> done, Time limit) { rt_.run_until(done, limit); })
+        .throughput();
   }
   // Inserts alone (no shared row), synchronous_commit off, so the CPUs and not the WAL flush
   // set the pace.
   double insert_per_s(int clients) {
-    return closed_loop_per_s(
-        options_.servers.pg + " options='-c synchronous_commit=off'", clients,
-        [](int client, std::uint64_t i) {
-          const auto user = static_cast<UserId>(i * 64 + static_cast<std::uint64_t>(client) + 1);
-          return DbStatement::insert_like(static_cast<PostId>(30 + client), user);
-        });
+    return closed_loop_per_s(options_.servers.pg + " options='-c synchronous_commit=off'",
+                             ClosedLoopWork::insert, clients);
   }
   // counter_add on one row, synchronous_commit on.
   double hot_row_per_s(int clients) {
-    return closed_loop_per_s(options_.servers.pg, clients,
-                             [](int, std::uint64_t) { return DbStatement::counter_add(7, 1); });
+    return closed_loop_per_s(options_.servers.pg, ClosedLoopWork::hot_row, clients);
   }
   static std::string list(std::span<const double> values) {
     std::string out = "[";
@@ -299,13 +278,10 @@ std::string Calibrator::run() {
   // Redis's main-thread CPU over the paced GETs: one request per event-loop iteration, so
   // CPU per GET = the iteration's own cost + the request's + the command's.
   double paced_get_cpu_s = 0;
-  std::size_t paced_gets = 0;
   auto round_trips = [&] {
     const double cpu_before = redis_main_thread_cpu_s();
-    const std::size_t before = get_samples.size();
     rt_.block_on(get_latency_loop(n / 3, get_samples), kLimit);
     paced_get_cpu_s += redis_main_thread_cpu_s() - cpu_before;
-    paced_gets += get_samples.size() - before;
     const std::vector<double> select1 = admin_samples(
         n / 3, [](int) { return std::string("SELECT 1"); }, /*paced=*/true);
     select1_samples.insert(select1_samples.end(), select1.begin(), select1.end());
@@ -377,10 +353,10 @@ std::string Calibrator::run() {
   // Paced GETs: the round trip's mean and its spread (the server's part is a fixed ~1 µs
   // here, so the whole spread is the round trip's: client, kernel, scheduling).
   const double get_latency_us = mean(get_samples);
-  const double iteration_us =
-      iteration_overhead_us(paced_get_cpu_s, paced_gets, request_us + get_us);
   // The iteration's own cost comes after the reply (redis_node.h): not on the round trip.
   const double redis_server_part_us = request_us + get_us;
+  const double iteration_us =
+      iteration_overhead_us(paced_get_cpu_s, get_samples.size(), redis_server_part_us);
   const double redis_rtt_us = std::max(0.0, get_latency_us - redis_server_part_us);
   const std::vector<double> get_q = quantiles_at_points(get_samples);
   const std::vector<double> redis_rtt_q = shifted_quantiles(get_q, redis_server_part_us);
@@ -455,7 +431,6 @@ std::string Calibrator::run() {
   sim::PostgresCosts& fc = fit_costs.postgres;
   fc.rtt_us = pg_rtt_us;
   fc.statement_us = statement_us;
-  fc.insert_us = insert_us;
   fc.commit_cpu_us = commit_cpu;
   fc.wal_flush_us = wal_flush;
   const ContentionFit contention = fit_lock_contention(fit_costs, hot);
@@ -498,7 +473,7 @@ std::string Calibrator::run() {
       "# Redis's main-thread CPU over the paced GETs below (INFO cpu): %.1f us per GET, one\n"
       "# per event-loop iteration => the iteration's own cost = that - request - GET (paid\n"
       "# after the reply: a GET answered in less time than that)\n",
-      paced_gets ? paced_get_cpu_s * 1e6 / static_cast<double>(paced_gets) : 0.0);
+      get_samples.empty() ? 0.0 : paced_get_cpu_s * 1e6 / static_cast<double>(get_samples.size()));
   emit("iteration_us = %.3f\n", iteration_us);
   emit("# GET, one per ms, three rounds: %.1f us (p50 %.1f us) => network round trip\n",
        get_latency_us, get_q[3]);

@@ -17,7 +17,8 @@
 // (engine/backends/sim/service_time.h). The arithmetic is in calibration_math.h. The output is
 // a TOML cost file that `likesim run --costs` loads.
 //
-//   std::string toml = calibrate(servers, [](const std::string& s) { std::cerr << s; });
+//   std::string toml = calibrate(CalibrationOptions{.servers = servers},
+//                                [](const std::string& s) { std::cerr << s; });
 #pragma once
 
 #include <functional>
@@ -29,7 +30,8 @@ namespace likesim {
 
 struct CalibrationOptions {
   RealServers servers;
-  double seconds_per_measure = 1.0;  // saturation runs
+  double seconds_per_measure = 1.0;  // closed loops (hot row, inserts); knee windows take
+                                     // at most 0.5 of it
   int samples = 2000;                // latency samples per measure (paced ones: in three rounds)
 };
 

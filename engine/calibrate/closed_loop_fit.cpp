@@ -59,7 +59,7 @@ ContentionFit fit_lock_contention(const sim::CostModel& costs,
       fit.simulated_per_s.push_back(sim);
       miss += sim > 0 ? std::abs(std::log(sim / p.per_s)) : std::numeric_limits<double>::max();
     }
-    if (miss < best_miss) {
+    if (best.simulated_per_s.empty() || miss < best_miss) {  // the first fit, whatever its miss
       best_miss = miss;
       best = fit;
     }

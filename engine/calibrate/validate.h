@@ -9,7 +9,8 @@
 //   pg_insert_counter  insert + counter in one statement on one post (single_counter db's like)
 //   strategies         every strategy of the scenario (real-smoke.toml): like and count p50,
 //                      p99 and throughput, through run_simulated and run_real
-// Each shape runs once in a SimWorld and twice in a RealWorld (validate_shapes.h drives both),
+// Each shape runs once in a SimWorld and twice in a RealWorld (once with repeat_real off, as
+// --quick and --once set it; validate_shapes.h drives both),
 // built from the same scenario: its costs (the cost file replaces them) and its servers. The
 // second real run says how far the real figures move between two runs on this machine
 // (validate_table.h: a miss the servers' own repeat cannot resolve is marked so).
@@ -53,7 +54,7 @@ struct ValidateOptions {
 struct ValidateResult {
   std::vector<ValidationRow> rows;
   double knee_per_s = 0;
-  std::string knee_source;  // "--knee", "cost file", "measured"
+  std::string knee_source;  // "--knee", "cost file: ...", "measured on the real node"
 };
 
 // Throws real::BackendError naming a server that cannot be used, std::runtime_error when a

@@ -131,15 +131,26 @@ ShapeFigures offer_open_loop(World& world, OpenLoopWork work, double rate, Durat
   return out;
 }
 
-ShapeFigures run_closed_loop(World& world, ClosedLoopWork work, int clients, Duration window) {
-  Runtime& rt = world.runtime();
+ShapeFigures run_closed_loop(Runtime& rt, Db db, ClosedLoopWork work, int clients, Duration window,
+                             RunWorldUntil run_until) {
   ShapeFigures out;
-  ClosedLoop loop{rt, world.context(1).db, work, Window(rt.now() + 10ms, window), out, clients};
+  ClosedLoop loop{rt, db, work, Window(rt.now() + 10ms, window), out, clients};
   out.measured_s = loop.window.measured_s();
   for (int c = 0; c < clients; ++c) rt.spawn(loop.client(c));
-  wait_for(
-      world, [&] { return loop.running == 0; }, loop.window.end + 60s, "PostgreSQL");
+  run_until([&] { return loop.running == 0; }, loop.window.end + 60s);
+  if (loop.running != 0) {
+    throw std::runtime_error("PostgreSQL: answers still missing a minute after the window ended");
+  }
+  if (std::exception_ptr e = rt.first_error()) {
+    throw std::runtime_error(std::string("PostgreSQL: ") + describe(e));
+  }
   return out;
+}
+
+ShapeFigures run_closed_loop(World& world, ClosedLoopWork work, int clients, Duration window) {
+  return run_closed_loop(
+      world.runtime(), world.context(1).db, work, clients, window,
+      [&](absl::FunctionRef<bool()> done, Time limit) { world.run_until(done, limit, nullptr); });
 }
 
 }  // namespace likesim

@@ -15,6 +15,8 @@
 
 #include <cstdint>
 
+#include "engine/backends/db.h"
+#include "engine/calibrate/saturation.h"
 #include "engine/core/sim_time.h"
 #include "engine/metrics/latency_histogram.h"
 #include "engine/run/world.h"
@@ -55,5 +57,9 @@ enum class ClosedLoopWork : std::uint8_t {
 };
 
 ShapeFigures run_closed_loop(World& world, ClosedLoopWork work, int clients, Duration window);
+// The same on any runtime and Db (calibrate's own connections), driven by `run_until`. Throws
+// std::runtime_error when answers are missing a minute after the window.
+ShapeFigures run_closed_loop(Runtime& rt, Db db, ClosedLoopWork work, int clients, Duration window,
+                             RunWorldUntil run_until);
 
 }  // namespace likesim

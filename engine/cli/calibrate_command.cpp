@@ -37,9 +37,9 @@ int calibrate_command(int argc, char** argv) {
       "pg", po::value(&options.servers.pg)->value_name("CONNINFO"),
       "PostgreSQL (default \"host=127.0.0.1 port=5433 dbname=likesim user=likesim\")")(
       "seconds", po::value(&options.seconds_per_measure)->value_name("S"),
-      "length of each saturation measure (default 1)")(
-      "samples", po::value(&options.samples)->value_name("N"),
-      "samples per latency measure (default 2000)");
+      "length of each closed-loop measure, hot row and inserts (default 1; each INCRBY knee "
+      "window takes at most 0.5)")("samples", po::value(&options.samples)->value_name("N"),
+                                   "samples per latency measure (default 2000)");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(argc, argv).options(visible).run(), vm);

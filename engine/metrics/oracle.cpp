@@ -44,7 +44,8 @@ bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
   }
   // A failed like of this pair that had landed would have made this one already_liked: it did
   // not land, and its allowance goes (else it would hide a double count).
-  if (maybe_liked_.erase(pair)) --p.maybe_likes;
+  // (The post's count of such pairs spares the lookup on the common path.)
+  if (p.maybe_likes > 0 && maybe_liked_.erase(pair)) --p.maybe_likes;
   ++likes_held_;
   change(p, +1, t);
   return true;
@@ -66,7 +67,7 @@ bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
   }
   // Symmetric: a failed unlike of this pair that had landed would have made this one
   // not_liked, so it did not land.
-  if (maybe_unliked_.erase(pair)) --p.maybe_unlikes;
+  if (p.maybe_unlikes > 0 && maybe_unliked_.erase(pair)) --p.maybe_unlikes;
   --likes_held_;
   change(p, -1, t);
   return true;

@@ -55,7 +55,13 @@ FinalFigures check_final_state(const Oracle& oracle, BackendState& state, Strate
   storage.index(state);
   auto& lists = storage.likers_source() == StrategyStorage::Likers::like_rows ? state.db_likers
                                                                               : state.redis_likers;
-  for (auto& [_, users] : lists) std::sort(users.begin(), users.end());
+  // A user stored in two of a post's sets (a set and a shard set, or two nodes) is one liker:
+  // the count against the likers then shows what that copy added (a double count), and the
+  // member-by-member comparison never counts a truth liker twice.
+  for (auto& [_, users] : lists) {
+    std::sort(users.begin(), users.end());
+    users.erase(std::unique(users.begin(), users.end()), users.end());
+  }
 
   absl::flat_hash_map<PostId, std::vector<UserId>> maybe_unliked;
   oracle.for_each_maybe_unliked(

@@ -5,7 +5,8 @@
 namespace likesim {
 
 bool SimWorld::run_until(absl::FunctionRef<bool()> done, Time limit, StrategyProgress* progress) {
-  std::uint32_t tick = 0;
+  const std::uint64_t every = scheduler_.watch_interval();  // a power of two
+  std::uint64_t tick = 0;
   bool reached = true;
   while (!done()) {
     if (scheduler_.empty() || scheduler_.next_time() > limit) {
@@ -13,8 +14,8 @@ bool SimWorld::run_until(absl::FunctionRef<bool()> done, Time limit, StrategyPro
       break;
     }
     scheduler_.run_one();
-    if ((++tick & 0xffff) == 0) {
-      scheduler_.watch_progress(0x10000);  // a clock that stopped ends the run with an error
+    if ((++tick & (every - 1)) == 0) {
+      scheduler_.watch_progress(every);  // a clock that stopped ends the run with an error
       if (progress) {
         progress->simulated_ns.store(scheduler_.now().count(), std::memory_order_relaxed);
       }

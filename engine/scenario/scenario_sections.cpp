@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "engine/backends/real/endpoint.h"
+#include "engine/metrics/slo_evaluator.h"
 #include "engine/scenario/scenario_reader.h"
 #include "engine/scenario/scenario_schema.h"
 
@@ -394,11 +395,11 @@ void ScenarioReader::read_slos(const toml::table& t, std::vector<SloSpec>& out) 
     mark_used(node);
     const std::string key = join_key("slo", name);
     if (!is_known_slo(name)) {
-      fail_at(*node, key,
-              cat("unknown SLO '", name,
-                  "' (known: like_p99_ms, like_p999_ms, count_p99_ms, status_p99_ms, "
-                  "staleness_p99_ms, drift_abs_max, lost_likes, double_counts, "
-                  "dedup_violations, error_rate)"));
+      std::string known;
+      for (const std::string_view m : known_slo_metrics()) {
+        known += (known.empty() ? "" : ", ") + std::string(m);
+      }
+      fail_at(*node, key, cat("unknown SLO '", name, "' (known: ", known, ")"));
     }
     SloSpec slo;
     slo.name = name;

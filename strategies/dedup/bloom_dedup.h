@@ -77,7 +77,6 @@ class BloomDedup final : public Dedup {
   Kv kv_;
   Db db_;
   LikeWriteBehind rows_;
-  std::uint64_t table_reads_ = 0;
   std::uint64_t saved_ = 0;
   std::uint64_t pending_answers_ = 0;
   std::uint64_t maybes_ = 0;

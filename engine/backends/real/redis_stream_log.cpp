@@ -101,9 +101,8 @@ struct RedisStreamLog::Impl {
   Task<void> reset();
 
   std::uint32_t owned_partitions(std::uint32_t consumer) const {
-    const auto p = static_cast<std::uint32_t>(parts.size());
-    const auto c = static_cast<std::uint32_t>(consumers.size());
-    return consumer < p ? (p - consumer + c - 1) / c : 0;
+    return log_owned_partitions(consumer, static_cast<std::uint32_t>(parts.size()),
+                                static_cast<std::uint32_t>(consumers.size()));
   }
   void name_consumer(std::uint32_t c) {
     consumers[c].name =

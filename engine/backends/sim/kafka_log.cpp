@@ -123,7 +123,7 @@ void KafkaLog::make_visible(std::uint32_t p, std::int64_t end) {
 
 bool KafkaLog::try_fill(std::uint32_t c, LogCall* call) {
   Consumer& consumer = consumers_[c];
-  const std::uint32_t owned = (partitions() - c + consumers() - 1) / consumers();
+  const std::uint32_t owned = log_owned_partitions(c, partitions(), consumers());
   for (std::uint32_t k = 0; k < owned; ++k) {
     const std::uint32_t p = c + ((consumer.next_partition + k) % owned) * consumers();
     Partition& part = parts_[p];

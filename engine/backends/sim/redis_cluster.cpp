@@ -65,6 +65,7 @@ void RedisCluster::submit(KvCall* call) {
       free_tickets_.empty() ? static_cast<std::uint32_t>(pending_.size()) : free_tickets_.back();
   Time done = arrival;
   std::uint32_t pending = 0;
+  int first_node = 0;  // the node of the call's first key: where a timeout is counted
   const bool as_mget = call->kind == KvCallKind::mget;
   if (nodes_.size() == 1) {
     parts_scratch_.resize(call->n);
@@ -93,14 +94,14 @@ void RedisCluster::submit(KvCall* call) {
         node_scratch_[i] = -1;
       }
       const int node = as_mget ? node_of_slot(group) : group;
+      if (first == 0) first_node = node;
       serve_part(node,
                  nodes_[node].serve(arrival, call->commands, call->replies, parts_scratch_.data(),
                                     parts_scratch_.size(), as_mget, ticket, closed_),
                  done, pending);
     }
   }
-  finish(ticket, pending, done, now, reply_leg, call, nullptr,
-         call->n ? node_of(call->commands[0].key) : 0);
+  finish(ticket, pending, done, now, reply_leg, call, nullptr, first_node);
 }
 
 void RedisCluster::submit_work(RedisWorkCall* call) {

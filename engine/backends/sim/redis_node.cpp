@@ -155,8 +155,7 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
     return Served{done, false, false};
   }
   // Busy: the request is read in the next iteration, which starts at free_at_.
-  const bool opened = !batch_.open;
-  batch_.open = true;
+  const bool opened = batch_.tickets.empty();
   batch_.service += service;
   batch_.modifies = batch_.modifies || modifies;
   batch_.tickets.push_back(ticket);
@@ -164,14 +163,13 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
 }
 
 void RedisNode::close_batch(Time t, std::vector<ClosedRequest>& closed) {
-  if (!batch_.open || free_at_ > t) return;
+  if (batch_.tickets.empty() || free_at_ > t) return;
   const Time done = free_at_ + batch_.service + fsync_for(batch_.modifies);
   for (const std::uint32_t ticket : batch_.tickets) {
     closed.push_back(ClosedRequest{ticket, done});
     completions_.push_back(done.count());
   }
   free_at_ = done + iteration_tail();
-  batch_.open = false;
   batch_.service = Duration(0);
   batch_.modifies = false;
   batch_.tickets.clear();

@@ -112,8 +112,7 @@ class RedisNode {
   RandomStream rng_;
   Time free_at_{0};  // the thread is done with every closed iteration (fsync included)
   // Batching: the iteration the thread starts at free_at_ (the requests read then).
-  struct OpenBatch {
-    bool open = false;
+  struct OpenBatch {  // open while it holds a request
     Duration service{0};
     bool modifies = false;
     std::vector<std::uint32_t> tickets;

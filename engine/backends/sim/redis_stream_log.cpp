@@ -38,9 +38,7 @@ std::int64_t RedisStreamLog::lag() const {
 }
 
 std::uint32_t RedisStreamLog::owned_partitions(std::uint32_t consumer) const {
-  const auto p = partitions();
-  const auto c = consumers();
-  return consumer < p ? (p - consumer + c - 1) / c : 0;
+  return log_owned_partitions(consumer, partitions(), consumers());
 }
 
 // Inline until the first command is sent (the caller is suspended already); the reply always

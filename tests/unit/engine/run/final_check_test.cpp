@@ -65,6 +65,23 @@ TEST(FinalCheck, TellsLostLikesLostUnlikesAndDoubleCountsApart) {
   EXPECT_EQ(f.abs_error_sum, 3u);
 }
 
+// A broken strategy that put one user into two of a post's sets and counted both: one liker,
+// one double count, no lost like (the member-by-member count must not go below zero).
+TEST(FinalCheck, AUserStoredInTwoSetsIsOneLikerAndTheExtraCountIsDouble) {
+  Oracle o;
+  o.on_like_ok(1, 7, Time(1s));
+  BackendState s;
+  s.add_redis_member(KeyId::like_set(1), 7);
+  s.add_redis_member(KeyId::like_set_shard(1, 2), 7);
+  s.add_redis_value(KeyId::counter(1), 2);
+  std::vector<PostCheck> each;
+  const FinalFigures f = check_final_state(o, s, StrategyStorage(redis_single_counter()), &each);
+  EXPECT_EQ(f.lost_likes, 0u);
+  EXPECT_EQ(f.lost_unlikes, 0u);
+  EXPECT_EQ(f.double_counts, 1u);
+  EXPECT_EQ(f.posts_wrong, 1u);
+}
+
 // A sharded counter's count is the sum of its post's shards (any hash tag); count_query's is
 // its likes rows; async_log's its like_counts row.
 TEST(FinalCheck, ReadsEachConfigurationsCountWhereItKeepsIt) {
