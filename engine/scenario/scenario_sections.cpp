@@ -187,6 +187,7 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*g, p, "lock_handoff_us", x.lock_handoff_us);
     number(*g, p, "lock_handoff_async_us", x.lock_handoff_async_us);
     number(*g, p, "lock_contention_exponent", x.lock_contention_exponent);
+    enumeration(*g, p, "lock_grant", {"fifo", "random"}, x.lock_grant);
     distribution(*g, p, x);
   }
   if (const toml::table* k = take_table(t, "backends", "kafka")) {

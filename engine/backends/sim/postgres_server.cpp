@@ -38,6 +38,7 @@ PostgresServer::PostgresServer(Scheduler& s, const PostgresCosts& costs, std::ui
       costs_(costs),
       rng_(seed, "postgres.service"),
       rtt_rng_(seed, "postgres.rtt"),
+      lock_rng_(seed, "postgres.lock_grant"),
       pool_size_(std::max(1, costs.pool_size)),
       cpu_cores_(std::max(1, costs.cpu_cores)),
       handoff_us_(costs.synchronous_commit ? costs.lock_handoff_us : costs.lock_handoff_async_us),
@@ -370,7 +371,11 @@ void PostgresServer::finish(std::uint32_t id) {
     for (const PgWrite& w : t.writes) tables_.apply(w);
   }
   for (const std::uint64_t row : t.rows_held) {
-    const std::uint32_t next = row_locks_.release(row);
+    const std::size_t waiting = row_locks_.waiting(row);
+    const std::size_t pick = costs_.lock_grant == PostgresCosts::LockGrant::random && waiting > 1
+                                 ? lock_rng_.uniform_int(waiting)
+                                 : 0;
+    const std::uint32_t next = row_locks_.release(row, pick);
     if (next != kNone) row_granted(next);
   }
   for (const std::uint64_t key : t.likes_held) pass_like_row(key);

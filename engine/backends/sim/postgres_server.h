@@ -7,8 +7,10 @@
 // (FIFO) and runs its cost on it (COUNT(*) grows with the post's rows); between statements
 // the CPU goes back to the queue, so a long transaction or feed page holds a connection, not
 // the CPUs. A statement that writes a like row or a counter / offset row takes that row's lock
-// when it reaches it (RowLockTable: FIFO in request order) and the transaction holds its locks
-// to its end; a waiter sleeps without a CPU and, once granted, queues for a CPU again. Lock
+// when it reaches it (RowLockTable) and the transaction holds its locks to its end; a waiter
+// sleeps without a CPU and, once granted, queues for a CPU again. A released counter / offset
+// row goes to a waiter in random order (lock_grant = random, measured: cost_model.h) or the
+// first (fifo); a like row to the first. Lock
 // contention (lock_handoff_us per transaction ahead) is CPU work of the granted transaction
 // inside its hold, so a saturated CPU lengthens every hold of a hot row (lock convoys). The
 // commit costs commit_cpu_us of CPU and, with synchronous_commit on, waits for a WAL flush
@@ -153,7 +155,8 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   Scheduler* sched_;
   PostgresCosts costs_;
   RandomStream rng_;
-  RandomStream rtt_rng_;  // round trips: their own stream, so drawing them moves no service draw
+  RandomStream rtt_rng_;   // round trips: their own stream, so drawing them moves no service draw
+  RandomStream lock_rng_;  // which waiter a released row goes to, likewise
   int pool_size_;
   int cpu_cores_;
   double handoff_us_;

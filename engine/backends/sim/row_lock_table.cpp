@@ -39,7 +39,7 @@ std::uint32_t RowLockTable::holder(std::uint64_t row) const {
   return it == rows_.end() ? kNone : it->second.holder;
 }
 
-std::uint32_t RowLockTable::release(std::uint64_t row) {
+std::uint32_t RowLockTable::release(std::uint64_t row, std::size_t pick) {
   auto it = rows_.find(row);
   assert(it != rows_.end() && it->second.holder != kNone);
   Row& r = it->second;
@@ -47,14 +47,27 @@ std::uint32_t RowLockTable::release(std::uint64_t row) {
     rows_.erase(it);
     return kNone;
   }
-  const std::uint32_t node = r.head;
+  assert(pick < r.waiting);
+  // Unlink the picked waiter's node (walking from the head: queues are as long as a pool).
+  std::uint32_t before = kNone;
+  std::uint32_t node = r.head;
+  for (; pick > 0; --pick) {
+    before = node;
+    node = nodes_[node].next;
+  }
+  const std::uint32_t after = nodes_[node].next;
+  (before == kNone ? r.head : nodes_[before].next) = after;
+  if (after == kNone) r.tail = before;
   r.holder = nodes_[node].txn;
-  r.head = nodes_[node].next;
-  if (r.head == kNone) r.tail = kNone;
   --r.waiting;
   nodes_[node].next = free_node_;
   free_node_ = node;
   return r.holder;
+}
+
+std::size_t RowLockTable::waiting(std::uint64_t row) const {
+  auto it = rows_.find(row);
+  return it == rows_.end() ? 0 : it->second.waiting;
 }
 
 }  // namespace likesim::sim

@@ -31,8 +31,11 @@ class RowLockTable {
   bool acquire(std::uint64_t row, std::uint32_t txn, std::size_t& ahead);
   // The holder of `row`, or kNone.
   std::uint32_t holder(std::uint64_t row) const;
-  // The holder releases `row`: the first waiter, if any, holds it now and is returned.
-  std::uint32_t release(std::uint64_t row);
+  // The holder releases `row`: the first waiter, if any, holds it now and is returned; or,
+  // with `pick`, the waiter at that place in request order (0 = the first).
+  std::uint32_t release(std::uint64_t row, std::size_t pick = 0);
+  // How many wait for `row` (not counting its holder).
+  std::size_t waiting(std::uint64_t row) const;
   // Most transactions holding or waiting for one row at once.
   std::size_t max_queue() const { return max_queue_; }
 

@@ -19,6 +19,7 @@ sim::PostgresCosts costs() {
   c.count_base_us = 10;
   c.count_per_row_ns = 50;
   c.lock_handoff_us = 0;
+  c.lock_grant = sim::PostgresCosts::LockGrant::fifo;  // timelines in request order
   c.cpu_cores = 2;
   return c;
 }
