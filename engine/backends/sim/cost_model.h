@@ -50,10 +50,10 @@ struct RedisCosts {
   // (redis_node.h). Measured as +0.28 ms per INCR of one unpipelined client, whose
   // iterations hold one command each.
   double fsync_always_us = 280.0;
-  // One event-loop iteration's own CPU beyond its commands (syscalls, the way back into
-  // epoll_wait), shared by every request read in the iteration and paid after its replies
-  // (redis_node.h). With it the node runs the iteration model under every appendfsync setting:
-  // pipelined requests that arrive while the thread works share the next iteration's cost. 0 here:
+  // The own CPU of an event-loop iteration after which the thread sleeps (beforeSleep, into
+  // epoll_wait and out again), paid after its replies when no request waits at its end
+  // (redis_node.h); a busy thread reads on at once. With it the node runs the iteration model
+  // under every appendfsync setting. 0 here:
   // the defaults' request_us was measured one request per iteration (an unpipelined client), so it
   // already holds this cost. `likesim calibrate` measures it from Redis's own CPU (INFO cpu, main
   // thread) over paced GETs, one request per iteration.

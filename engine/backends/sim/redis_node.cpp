@@ -96,8 +96,7 @@ Duration RedisNode::fsync_for(bool modifies) {
   return d;
 }
 
-Duration RedisNode::iteration_tail() {
-  ++stats_.iterations;
+Duration RedisNode::sleep_cost() {
   if (costs_->iteration_us <= 0) return Duration(0);
   const Duration d = from_micros(
       draw_service_us(costs_->distribution, EmpiricalShape{}, costs_->iteration_us, rng_));
@@ -146,11 +145,19 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
   close_batch(arrival, closed);  // an iteration the thread has started by now takes no more
   const std::size_t queued = queue_at(arrival) + batch_.tickets.size() + 1;
   stats_.max_queue = std::max(stats_.max_queue, queued);
+  if (sleep_owed_) {
+    // The last iteration ended at free_at_. Nothing had arrived by then: the thread went to
+    // sleep and reads again only after the sleeping iteration's cost. Otherwise epoll_wait
+    // returned at once and the next iteration starts at free_at_.
+    sleep_owed_ = false;
+    if (arrival > free_at_) free_at_ += sleep_cost();
+  }
   if (arrival >= free_at_) {
-    // The thread is idle: it reads this request alone, serves it, fsyncs, replies, and pays
-    // the iteration's own cost before it can read again.
+    // The thread is idle: it reads this request alone, serves it, fsyncs and replies.
     const Time done = arrival + service + fsync_for(modifies);
-    free_at_ = done + iteration_tail();
+    free_at_ = done;
+    sleep_owed_ = true;
+    ++stats_.iterations;
     completions_.push_back(done.count());
     return Served{done, false, false};
   }
@@ -169,7 +176,9 @@ void RedisNode::close_batch(Time t, std::vector<ClosedRequest>& closed) {
     closed.push_back(ClosedRequest{ticket, done});
     completions_.push_back(done.count());
   }
-  free_at_ = done + iteration_tail();
+  free_at_ = done;
+  sleep_owed_ = true;
+  ++stats_.iterations;
   batch_.service = Duration(0);
   batch_.modifies = false;
   batch_.tickets.clear();

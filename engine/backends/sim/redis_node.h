@@ -8,10 +8,13 @@
 // loop: the requests read in one iteration (those that arrived while the thread was busy with
 // the previous one, including its fsync) are processed back to back, then beforeSleep writes
 // and fsyncs the AOF once for all of them (appendfsync always, only if one of them modified
-// data), and only then are their replies sent; the iteration's own cost (iteration_us: its
-// syscalls, the way back into epoll_wait) comes after the replies, delaying the next
-// iteration, not this one's answers (a paced GET, alone in its iteration, answered in less
-// time than the 32 µs of CPU Redis spent per GET). Such a request's completion depends on later
+// data), and only then are their replies sent. An iteration after which nothing is waiting
+// puts the thread to sleep in epoll_wait, and a sleeping iteration costs iteration_us more
+// (going to sleep, waking up: measured at paced GETs, one per iteration) after its replies,
+// delaying the next iteration, not this one's answers (a paced GET, alone in its iteration, is
+// answered in less time than the 20-37 µs of CPU Redis spends per GET); a busy thread, which
+// finds requests waiting when it ends an iteration, reads them at once (the knee's request_us
+// holds a busy iteration's cost). Such a request's completion depends on later
 // arrivals joining its iteration, so it is "pending" until the iteration closes: when the thread
 // starts it (an arrival at or after that moment, or the cluster's event at that moment, closes it;
 // see close_batch()).
@@ -100,8 +103,9 @@ class RedisNode {
   Duration draw_fsync();
   // appendfsync always and the iteration modified data: its fsync, before the replies.
   Duration fsync_for(bool modifies);
-  // The iteration's own cost (iteration_us), after its replies: the thread reads again later.
-  Duration iteration_tail();
+  // A sleeping iteration's cost (iteration_us), after its replies: the thread reads again
+  // later.
+  Duration sleep_cost();
   Served schedule(Time arrival, Duration service, bool modifies, std::uint32_t ticket,
                   std::vector<ClosedRequest>& closed);
   bool fsync_always() const { return costs_->appendfsync == RedisCosts::Appendfsync::always; }
@@ -111,6 +115,9 @@ class RedisNode {
   const RedisCosts* costs_;
   RandomStream rng_;
   Time free_at_{0};  // the thread is done with every closed iteration (fsync included)
+  // The last iteration ended at free_at_ and no request has arrived since it closed: if the
+  // next arrives after free_at_, the thread slept (sleep_cost) before it can read it.
+  bool sleep_owed_ = false;
   // Batching: the iteration the thread starts at free_at_ (the requests read then).
   struct OpenBatch {  // open while it holds a request
     Duration service{0};
