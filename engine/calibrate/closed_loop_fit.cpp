@@ -78,4 +78,15 @@ double fit_insert_us(const sim::CostModel& costs, const HotRowPoint& point) {
       point.per_s, 5000);
 }
 
+double fit_wal_wake_us(const sim::CostModel& costs, const HotRowPoint& point) {
+  sim::CostModel c = costs;
+  c.postgres.synchronous_commit = true;
+  return bisect_cost(
+      [&](double wake_us) {
+        c.postgres.wal_wake_us = wake_us;
+        return closed_loop_per_s(c, ClosedLoopWork::insert, point.clients);
+      },
+      point.per_s, 5000);
+}
+
 }  // namespace likesim

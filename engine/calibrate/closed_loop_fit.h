@@ -12,12 +12,15 @@
 // at other client counts (4, 16, 64) than the fit used (2, 8, 32).
 //
 // fit_insert_us: the CPU of a like insert, from inserts alone (no shared row) at a few clients
-// with synchronous_commit off, where the CPUs, not the WAL flush, set the pace; validate
-// checks inserts at 16 clients with it on.
+// with synchronous_commit off, where the CPUs, not the WAL flush, set the pace.
+// fit_wal_wake_us: then, with it on, the wake-up of each commit a flush made durable
+// (wal_wake_us), from inserts at many clients (calibrate: 32), where the wake-ups of a large
+// group set the pace. validate checks inserts at 16 clients.
 //
 //   ContentionFit f = fit_lock_contention(costs, {{2, 5100}, {8, 4000}, {32, 2900}});
 //   costs.postgres.lock_handoff_us = f.handoff_us;
 //   costs.postgres.insert_us = fit_insert_us(costs, {4, 15000});
+//   costs.postgres.wal_wake_us = fit_wal_wake_us(costs, {4, 9000});
 #pragma once
 
 #include <vector>
@@ -45,5 +48,9 @@ ContentionFit fit_lock_contention(const sim::CostModel& costs,
 // insert_us such that `point.clients` closed loops of inserts (synchronous_commit off) run at
 // point.per_s in simulation; 0 if even free inserts are slower.
 double fit_insert_us(const sim::CostModel& costs, const HotRowPoint& point);
+
+// wal_wake_us such that `point.clients` closed loops of inserts (synchronous_commit on)
+// run at point.per_s in simulation; 0 if even without it they are slower.
+double fit_wal_wake_us(const sim::CostModel& costs, const HotRowPoint& point);
 
 }  // namespace likesim

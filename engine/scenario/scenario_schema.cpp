@@ -101,6 +101,7 @@ constexpr NumericKey kKeys[] = {
     {"backends.postgres", "count_base_us", kCostUs},
     {"backends.postgres", "count_per_row_ns", real(0, 1e6)},  // 1 ms per row
     {"backends.postgres", "wal_flush_us", kCostUs},
+    {"backends.postgres", "wal_wake_us", kCostUs},
     {"backends.postgres", "lock_handoff_us", kCostUs},
     {"backends.postgres", "lock_handoff_async_us", kCostUs},
     {"backends.postgres", "lock_contention_exponent", real(0, 4)},

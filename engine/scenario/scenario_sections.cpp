@@ -183,6 +183,7 @@ void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
     number(*g, p, "count_base_us", x.count_base_us);
     number(*g, p, "count_per_row_ns", x.count_per_row_ns);
     number(*g, p, "wal_flush_us", x.wal_flush_us);
+    number(*g, p, "wal_wake_us", x.wal_wake_us);
     boolean(*g, p, "synchronous_commit", x.synchronous_commit);
     number(*g, p, "lock_handoff_us", x.lock_handoff_us);
     number(*g, p, "lock_handoff_async_us", x.lock_handoff_async_us);

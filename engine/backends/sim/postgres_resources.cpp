@@ -152,9 +152,25 @@ void PostgresServer::start_flush() {
 void PostgresServer::flush_done() {
   TxnList durable = flush_group_;
   flush_group_ = TxnList{};
+  if (costs_.wal_wake_us <= 0) {
+    wal_free();
+    while (!durable.empty()) finish(pop(durable));
+    return;
+  }
+  // One after another, the first at once (one client's flush, measured, holds its own
+  // wake-up); the WAL stays busy until the last is awake.
+  Time at = sched_->now();
+  finish(pop(durable));
+  while (!durable.empty()) {
+    at += draw_other(costs_.wal_wake_us);
+    sched_->schedule(at, this, event(pop(durable), kWoken));
+  }
+  sched_->schedule(at, this, event(0, kWalFree));
+}
+
+void PostgresServer::wal_free() {
   flushing_ = false;
   if (!next_group_.empty()) start_flush();
-  while (!durable.empty()) finish(pop(durable));
 }
 
 }  // namespace likesim::sim

@@ -82,8 +82,8 @@ void PostgresServer::submit(DbCall* call) {
 }
 
 void PostgresServer::on_event(std::uint64_t arg) {
-  const auto id = static_cast<std::uint32_t>(arg >> 2);
-  switch (static_cast<EventKind>(arg & 3)) {
+  const auto id = static_cast<std::uint32_t>(arg >> 3);
+  switch (static_cast<EventKind>(arg & 7)) {
     case kArrive:
       arrive(id);
       break;
@@ -95,6 +95,12 @@ void PostgresServer::on_event(std::uint64_t arg) {
       break;
     case kPoolTimer:
       pool_timer();
+      break;
+    case kWoken:
+      finish(id);
+      break;
+    case kWalFree:
+      wal_free();
       break;
   }
 }

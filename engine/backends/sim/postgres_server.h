@@ -14,7 +14,9 @@
 // contention (lock_handoff_us per transaction ahead) is CPU work of the granted transaction
 // inside its hold, so a saturated CPU lengthens every hold of a hot row (lock convoys). The
 // commit costs commit_cpu_us of CPU and, with synchronous_commit on, waits for a WAL flush
-// (group commit: one flush makes every commit waiting when it starts durable); then its writes
+// (group commit: one flush makes every commit waiting when it starts durable; they wake one
+// after another, wal_wake_us each after the first, and the next flush starts after the
+// last); then its writes
 // become visible (PostgresTables), its locks pass on and the reply travels rtt/2 back.
 // stats().cpu_busy_ns is the CPUs' busy time only: lock and WAL waits hold a connection.
 //
@@ -109,7 +111,7 @@ class PostgresServer final : public DbExecutor, private EventHandler {
     std::uint32_t head = kNone, tail = kNone;
     bool empty() const { return head == kNone; }
   };
-  enum EventKind : std::uint64_t { kArrive, kCpuDone, kFlushDone, kPoolTimer };
+  enum EventKind : std::uint64_t { kArrive, kCpuDone, kFlushDone, kPoolTimer, kWoken, kWalFree };
 
   void on_event(std::uint64_t arg) override;
   Duration draw(double us);        // a statement's CPU
@@ -143,13 +145,14 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   void wait_for_flush(std::uint32_t id);
   void start_flush();
   void flush_done();
+  void wal_free();
 
   std::uint32_t new_txn(DbCall* call);
   void free_txn(std::uint32_t id);
   void push(TxnList& list, std::uint32_t id);
   std::uint32_t pop(TxnList& list);
   std::uint64_t event(std::uint32_t id, EventKind kind) const {
-    return (std::uint64_t{id} << 2) | kind;
+    return (std::uint64_t{id} << 3) | kind;
   }
 
   Scheduler* sched_;
@@ -167,7 +170,7 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   bool pool_timer_armed_ = false;
   int free_cpus_;
   TxnList cpu_queue_;
-  bool flushing_ = false;
+  bool flushing_ = false;    // a flush, or the wake-ups of the commits it made durable, runs
   TxnList flush_group_;      // commits the running flush makes durable
   TxnList next_group_;       // commits waiting for the next flush
   RowLockTable row_locks_;   // like_counts and consumer_offsets rows

@@ -311,6 +311,34 @@ TEST(PostgresEvents, SynchronousCommitOffDoesNotWaitForTheWal) {
   EXPECT_EQ(pg.stats().cpu_busy_ns, 35'000);
 }
 
+// T0 (sent at 0) inserts 10..40, commits 40..45 and flushes 45..145. T1 (sent at 10) inserts
+// 20..50 on the other CPU and commits 50..55; T2 (sent at 20) gets a CPU at 45: 45..75,
+// commits 75..80. Both wait for the next flush, 145..245. T0, alone in its flush, wakes at
+// once (answer 155). With wal_wake_us = 7, T1 wakes at 245 (answer 255) and T2 after it, at
+// 252 (262); the third flush would start only then. Without it both answer at 255. The
+// wake-ups hold no CPU.
+TEST(PostgresEvents, TheCommitsAFlushMadeDurableWakeOneAfterAnotherBeforeTheNextFlush) {
+  for (const double wake_us : {0.0, 7.0}) {
+    Scheduler s;
+    SimRuntime rt(s);
+    sim::PostgresCosts c = costs();
+    c.wal_wake_us = wake_us;
+    sim::PostgresServer pg(s, c, 1);
+    DbReply r[3];
+    Time done[3]{};
+    for (int i = 0; i < 3; ++i) {
+      rt.spawn(run_at(rt, Db(pg), Duration(i * 10'000), DbStatement::insert_like(1, 7 + i), r[i],
+                      done[i]));
+    }
+    s.run();
+    EXPECT_EQ(done[0], 155us);
+    EXPECT_EQ(done[1], 255us);
+    EXPECT_EQ(done[2], wake_us > 0 ? 262us : 255us);
+    EXPECT_EQ(pg.stats().flushes, 2u);
+    EXPECT_EQ(pg.stats().cpu_busy_ns, 3 * 35'000);
+  }
+}
+
 Task<void> two_rows(Runtime& rt, Db db, PostId first, PostId second, ReplyStatus& st, Time& done) {
   DbBatch tx;
   tx.add(DbStatement::counter_add(first, 1));

@@ -1,8 +1,8 @@
 #include "engine/backends/sim/postgres_server.h"
 
-#include <cmath>
-
 #include <gtest/gtest.h>
+
+#include <cmath>
 
 #include "engine/core/runtime.h"
 
@@ -141,7 +141,8 @@ HotRowLoop hot_row_loop(sim::PostgresCosts::LockGrant grant, int clients) {
   c.lock_grant = grant;
   sim::PostgresServer pg(s, c, 1);
   HotRowLoop out;
-  for (int i = 0; i < clients; ++i) rt.spawn(timed_hot_row_client(rt, Db(pg), Time(4s), out.latency));
+  for (int i = 0; i < clients; ++i)
+    rt.spawn(timed_hot_row_client(rt, Db(pg), Time(4s), out.latency));
   s.run();
   out.per_s = static_cast<double>(out.latency.total_count()) / to_seconds(s.now());
   return out;
