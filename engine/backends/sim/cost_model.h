@@ -2,7 +2,7 @@
 //
 // Every default says where it comes from: "measured:" a figure measured on this 2-core machine
 // against real Redis 7.0 and PostgreSQL 15 (issue "The simulator and the five strategies",
-// table "Measured on this machine", or `likesim calibrate`, costs/measured-2026-12-01.toml);
+// table "Measured on this machine", or `likesim calibrate`, costs/measured-2026-12-02.toml);
 // "published:" a published figure, cited (Kafka: no broker is installable here);
 // "assumption:" no measurement supports it. The defaults that are not measured here are also
 // listed in cost_sources.cpp, and a run's report names those it used (`assumptions`). A
@@ -37,7 +37,7 @@ struct RedisCosts {
   // BF.ADD / BF.EXISTS with k hashes: real Redis has no Bloom module here, so both worlds run a
   // small script over k SETBIT/GETBIT. Measured (scaled): `likesim calibrate`'s usec_per_call of
   // the Bloom-add EVALSHA was 8.26, 14.61, 14.77 and 12.28 µs in four runs on 2026-12-01 on a
-  // shared, loaded machine (the last is costs/measured-2026-12-01.toml), where the like script
+  // shared, loaded machine (the last is costs/measured-2026-12-02.toml), where the like script
   // measured 3.14, 5.60, 5.48 and 3.86 µs: a ratio of 2.63, 2.61, 2.70 and 3.18 (median 2.67).
   // On the quiet machine the like script costs 2.5 µs (above), so the Bloom add costs
   // 2.65 x 2.5 = 6.6 µs. (Bloom exists, 7 GETBIT, measured 1.5x the like
