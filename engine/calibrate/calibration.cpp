@@ -508,8 +508,8 @@ std::string Calibrator::run() {
   emit("request_us = %.3f\n", request_us);
   emit(
       "# Redis's main-thread CPU over the paced GETs below (INFO cpu): %.1f us per GET, one\n"
-      "# per event-loop iteration => the iteration's own cost = that - request - GET (paid\n"
-      "# after the reply: a GET answered in less time than that)\n",
+      "# per event-loop iteration, after which the thread sleeps => a sleeping iteration's own\n"
+      "# cost = that - request - GET (paid after the reply: a GET answered in less time)\n",
       get_samples.empty() ? 0.0 : paced_get_cpu_s * 1e6 / static_cast<double>(get_samples.size()));
   emit("iteration_us = %.3f\n", iteration_us);
   emit("# GET, one per ms, three rounds: %.1f us (p50 %.1f us) => network round trip\n",
@@ -554,7 +554,8 @@ std::string Calibrator::run() {
   emit("wal_flush_us = %.3f\n", wal_flush);
   emit(
       "# Inserts alone at 32 connections, synchronous_commit on: %.0f/s; the simulated ones\n"
-      "# match it when each commit a flush made durable wakes, one after another, in\n",
+      "# match it when the commits a flush made durable wake one after another, each after\n"
+      "# the first taking\n",
       inserts_sync.per_s);
   emit("wal_wake_us = %.3f\n", fc.wal_wake_us);
   emit("# COUNT(*): %.1f us over 0 rows, %.1f us over %d rows\n", count_empty_us, count_full_us,
