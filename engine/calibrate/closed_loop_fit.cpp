@@ -67,26 +67,29 @@ ContentionFit fit_lock_contention(const sim::CostModel& costs,
   return best;
 }
 
-double fit_insert_us(const sim::CostModel& costs, const HotRowPoint& point) {
-  sim::CostModel c = costs;
-  c.postgres.synchronous_commit = false;
+namespace {
+
+// The value of `field` at which inserts alone (synchronous_commit `sync`) at point.clients
+// run at point.per_s in simulation.
+double fit_insert_cost(sim::CostModel c, bool sync, double sim::PostgresCosts::*field,
+                       const HotRowPoint& point) {
+  c.postgres.synchronous_commit = sync;
   return bisect_cost(
-      [&](double insert_us) {
-        c.postgres.insert_us = insert_us;
+      [&](double us) {
+        c.postgres.*field = us;
         return closed_loop_per_s(c, ClosedLoopWork::insert, point.clients);
       },
       point.per_s, 5000);
 }
 
+}  // namespace
+
+double fit_insert_us(const sim::CostModel& costs, const HotRowPoint& point) {
+  return fit_insert_cost(costs, false, &sim::PostgresCosts::insert_us, point);
+}
+
 double fit_wal_wake_us(const sim::CostModel& costs, const HotRowPoint& point) {
-  sim::CostModel c = costs;
-  c.postgres.synchronous_commit = true;
-  return bisect_cost(
-      [&](double wake_us) {
-        c.postgres.wal_wake_us = wake_us;
-        return closed_loop_per_s(c, ClosedLoopWork::insert, point.clients);
-      },
-      point.per_s, 5000);
+  return fit_insert_cost(costs, true, &sim::PostgresCosts::wal_wake_us, point);
 }
 
 }  // namespace likesim

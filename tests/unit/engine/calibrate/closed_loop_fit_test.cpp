@@ -65,5 +65,18 @@ TEST(InsertFit, RecoversTheInsertCostThatMadeThePoint) {
   EXPECT_EQ(fit_insert_us(costs(), {4, 1e9}), 0);
 }
 
+TEST(WalWakeFit, RecoversTheWakeUpCostThatMadeThePoint) {
+  sim::CostModel c = costs();
+  c.postgres.synchronous_commit = true;
+  c.postgres.wal_wake_us = 40;
+  c.postgres.pool_size = 32;
+  SimWorld world(c, 1, 1);
+  const double per_s = run_closed_loop(world, ClosedLoopWork::insert, 32, 1s).throughput();
+  // A flush's 32-commit groups: their wake-ups set the pace, not the CPUs.
+  ASSERT_LT(per_s, 1e6 / 40 * 1.1);
+  EXPECT_NEAR(fit_wal_wake_us(costs(), {32, per_s}), 40, 2);
+  EXPECT_EQ(fit_wal_wake_us(costs(), {32, 1e9}), 0);
+}
+
 }  // namespace
 }  // namespace likesim
