@@ -28,13 +28,11 @@ bool Oracle::liked(PostId post, UserId user) const {
 }
 
 bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
-  const std::uint64_t pair = pack_like(post, user);
   PostTruth& p = posts_[post];
-  if (!p.likers.insert(user).second) {
-    if (maybe_unliked_.erase(pair)) {
+  if (!p.likers.insert(user)) {
+    if (p.maybe_unliked.erase(user)) {
       // The failed unlike had landed after all: the truth goes down and up again, and the
       // count's lower bound no longer needs the slack.
-      --p.maybe_unlikes;
       change(p, -1, t);
       change(p, +1, t);
       return true;
@@ -44,20 +42,17 @@ bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
   }
   // A failed like of this pair that had landed would have made this one already_liked: it did
   // not land, and its allowance goes (else it would hide a double count).
-  // (The post's count of such pairs spares the lookup on the common path.)
-  if (p.maybe_likes > 0 && maybe_liked_.erase(pair)) --p.maybe_likes;
+  p.maybe_liked.erase(user);
   ++likes_held_;
   change(p, +1, t);
   return true;
 }
 
 bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
-  const std::uint64_t pair = pack_like(post, user);
   PostTruth& p = posts_[post];
-  if (p.likers.erase(user) == 0) {
-    if (maybe_liked_.erase(pair)) {
+  if (!p.likers.erase(user)) {
+    if (p.maybe_liked.erase(user)) {
       // The failed like had landed after all; this unlike removed it. Net zero for the truth.
-      --p.maybe_likes;
       change(p, +1, t);
       change(p, -1, t);
       return true;
@@ -67,18 +62,14 @@ bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
   }
   // Symmetric: a failed unlike of this pair that had landed would have made this one
   // not_liked, so it did not land.
-  if (p.maybe_unlikes > 0 && maybe_unliked_.erase(pair)) --p.maybe_unlikes;
+  p.maybe_unliked.erase(user);
   --likes_held_;
   change(p, -1, t);
   return true;
 }
 
-void Oracle::on_like_failed(PostId post, UserId user) {
-  if (maybe_liked_.insert(pack_like(post, user)).second) ++posts_[post].maybe_likes;
-}
-void Oracle::on_unlike_failed(PostId post, UserId user) {
-  if (maybe_unliked_.insert(pack_like(post, user)).second) ++posts_[post].maybe_unlikes;
-}
+void Oracle::on_like_failed(PostId post, UserId user) { posts_[post].maybe_liked.insert(user); }
+void Oracle::on_unlike_failed(PostId post, UserId user) { posts_[post].maybe_unliked.insert(user); }
 
 std::int64_t Oracle::truth(PostId post) const {
   auto it = posts_.find(post);
@@ -109,8 +100,8 @@ Oracle::FinalCheck Oracle::final_check(PostId post, std::int64_t stored) const {
   auto it = posts_.find(post);
   if (it != posts_.end()) {
     f.truth = it->second.count;
-    f.low = f.truth - it->second.maybe_unlikes;
-    f.high = f.truth + it->second.maybe_likes;
+    f.low = f.truth - static_cast<std::int64_t>(it->second.maybe_unliked.size());
+    f.high = f.truth + static_cast<std::int64_t>(it->second.maybe_liked.size());
   }
   f.lost = std::max<std::int64_t>(0, f.low - stored);
   f.doubled = std::max<std::int64_t>(0, stored - f.high);
@@ -118,19 +109,21 @@ Oracle::FinalCheck Oracle::final_check(PostId post, std::int64_t stored) const {
 }
 
 bool Oracle::maybe_liked(PostId post, UserId user) const {
-  return maybe_liked_.contains(pack_like(post, user));
+  auto it = posts_.find(post);
+  return it != posts_.end() && it->second.maybe_liked.contains(user);
 }
 bool Oracle::maybe_unliked(PostId post, UserId user) const {
-  return maybe_unliked_.contains(pack_like(post, user));
+  auto it = posts_.find(post);
+  return it != posts_.end() && it->second.maybe_unliked.contains(user);
 }
 
-const absl::flat_hash_set<UserId>* Oracle::likers(PostId post) const {
+const UserSet* Oracle::likers(PostId post) const {
   auto it = posts_.find(post);
   return it == posts_.end() ? nullptr : &it->second.likers;
 }
 
 void Oracle::for_each_maybe_unliked(absl::FunctionRef<void(PostId, UserId)> f) const {
-  for (const std::uint64_t pair : maybe_unliked_) f(unpack_like_post(pair), unpack_like_user(pair));
+  for (const auto& [post, p] : posts_) p.maybe_unliked.for_each([&](UserId u) { f(post, u); });
 }
 
 std::vector<PostId> Oracle::posts() const {
@@ -143,10 +136,10 @@ std::vector<PostId> Oracle::posts() const {
 
 std::size_t Oracle::memory_bytes() const {
   std::size_t bytes = posts_.capacity() * (sizeof(PostId) + sizeof(PostTruth) + 1);
-  bytes += (maybe_liked_.capacity() + maybe_unliked_.capacity()) * (sizeof(std::uint64_t) + 1);
   for (const auto& [_, p] : posts_) {
     bytes += p.left_at.capacity() * sizeof(std::int64_t);
-    bytes += p.likers.capacity() * (sizeof(UserId) + 1);
+    bytes +=
+        p.likers.storage_bytes() + p.maybe_liked.storage_bytes() + p.maybe_unliked.storage_bytes();
   }
   return bytes;
 }

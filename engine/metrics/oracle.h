@@ -24,8 +24,10 @@
 // did not land (it would have been answered already_liked / not_liked), and the slack goes too.
 //
 // Memory (DESIGN.md §9): a like costs one 4-byte slot in its post's set of likers (~5-10 bytes
-// with its control byte and spare capacity) plus 8 bytes in the post's staleness index (grown
-// by 1.5x, so <= 12): ~25 bytes per like on a celebrity run (bench/oracle_bench.cpp).
+// with its control byte and spare capacity) while the set is small; a large post's likers,
+// and its users whose likes failed, are bitsets (UserSet: 18 M likers among 100 M users take
+// 0.7 bytes each). Plus 8 bytes in the post's staleness index (grown by 1.5x, so <= 12)
+// (bench/oracle_bench.cpp).
 // Acknowledgement times must not decrease. Not thread-safe.
 #pragma once
 
@@ -38,6 +40,7 @@
 #include "absl/functional/function_ref.h"
 #include "engine/core/sim_time.h"
 #include "engine/model/ids.h"
+#include "engine/model/user_set.h"
 
 namespace likesim {
 
@@ -74,7 +77,7 @@ class Oracle {
   bool maybe_liked(PostId post, UserId user) const;
   bool maybe_unliked(PostId post, UserId user) const;
   // The users who like `post` now (null when the truth never saw it).
-  const absl::flat_hash_set<UserId>* likers(PostId post) const;
+  const UserSet* likers(PostId post) const;
   // Every pair whose failed unlike may have landed, in no particular order.
   void for_each_maybe_unliked(absl::FunctionRef<void(PostId, UserId)> f) const;
 
@@ -87,19 +90,17 @@ class Oracle {
  private:
   struct PostTruth {
     std::int64_t count = 0;
-    std::int64_t maybe_likes = 0;    // failed likes that may have landed
-    std::int64_t maybe_unlikes = 0;  // failed unlikes that may have landed
     // left_at[v]: virtual time (ns) when the truth last moved away from value v. Its size is
     // the highest value ever left: every entry is set, since the truth moves in steps of one.
     std::vector<std::int64_t> left_at;
-    absl::flat_hash_set<UserId> likers;
+    UserSet likers;
+    // Users whose like (unlike) failed and may have landed: a later unlike (like) of the pair
+    // that the strategy accepts proves it did, and is no dedup violation.
+    UserSet maybe_liked;
+    UserSet maybe_unliked;
   };
   void change(PostTruth& p, std::int64_t delta, Time t);
 
-  // Pairs whose like (unlike) failed and may have landed: a later unlike (like) of the pair
-  // that the strategy accepts proves it did, and is no dedup violation.
-  absl::flat_hash_set<std::uint64_t> maybe_liked_;
-  absl::flat_hash_set<std::uint64_t> maybe_unliked_;
   absl::flat_hash_map<PostId, PostTruth> posts_;
   std::uint64_t dedup_violations_ = 0;
   std::uint64_t likes_held_ = 0;

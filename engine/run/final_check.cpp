@@ -20,7 +20,7 @@ PostCheck check_post(PostId post, const Oracle& oracle, const BackendState& stat
 
   const std::vector<UserId>* stored_likers = storage.likers(state, post);
   const std::vector<UserId>& likers = stored_likers ? *stored_likers : kNoUsers;
-  const absl::flat_hash_set<UserId>* truth_likers = oracle.likers(post);
+  const UserSet* truth_likers = oracle.likers(post);
 
   // Member by member.
   std::uint64_t both = 0;

@@ -78,9 +78,10 @@ TEST(AsioRuntime, PacingFasterThanThePollWindowArmsNoTimerPerResume) {
   EXPECT_LE(arms_pacing(10us, 2000), 2u);
 }
 
-TEST(AsioRuntime, SlowPacingArmsTheTimerForEachSend) {
-  EXPECT_GE(arms_pacing(2ms, 20), 20u);  // it sleeps between sends
-}
+// It sleeps between sends: a timer per send, but for the few a loaded machine wakes too late
+// for (a send already within the poll window when the thread runs again needs none). A
+// runtime that spun instead would arm it once.
+TEST(AsioRuntime, SlowPacingArmsTheTimerForMostSends) { EXPECT_GE(arms_pacing(2ms, 20), 10u); }
 
 Task<void> throws_after(Runtime& rt) {
   co_await rt.sleep_for(1ms);

@@ -50,10 +50,10 @@ RedisNode::Cost RedisNode::apply(const KvCommand& c, KvReply& r) {
       r.value = static_cast<std::int64_t>(values_.erase(c.key));
       return {k.command_us, r.value > 0};
     case KvVerb::sadd:
-      r.value = sets_[c.key].insert(static_cast<UserId>(c.arg)).second;
+      r.value = sets_[c.key].insert(static_cast<UserId>(c.arg));
       return {k.set_command_us, r.value > 0};
     case KvVerb::srem:
-      r.value = static_cast<std::int64_t>(sets_[c.key].erase(static_cast<UserId>(c.arg)));
+      r.value = sets_[c.key].erase(static_cast<UserId>(c.arg));
       return {k.set_command_us, r.value > 0};
     case KvVerb::sismember: {
       auto it = sets_.find(c.key);
@@ -67,13 +67,13 @@ RedisNode::Cost RedisNode::apply(const KvCommand& c, KvReply& r) {
       r.value = bloom_test_and_set(c.key.post, static_cast<UserId>(c.arg), false);
       return {k.bloom_us, false};
     case KvVerb::like_script: {
-      const bool added = sets_[c.key].insert(static_cast<UserId>(c.arg)).second;
+      const bool added = sets_[c.key].insert(static_cast<UserId>(c.arg));
       if (added) values_[c.key2] += 1;
       r.value = added;
       return {k.script_us, added};
     }
     case KvVerb::unlike_script: {
-      const bool removed = sets_[c.key].erase(static_cast<UserId>(c.arg)) > 0;
+      const bool removed = sets_[c.key].erase(static_cast<UserId>(c.arg));
       if (removed) values_[c.key2] -= 1;
       r.value = removed;
       return {k.script_us, removed};
@@ -200,7 +200,7 @@ void RedisNode::for_each_value(absl::FunctionRef<void(const KeyId&, std::int64_t
 
 void RedisNode::for_each_set_member(absl::FunctionRef<void(const KeyId&, UserId)> f) const {
   for (const auto& [key, members] : sets_) {
-    for (const UserId u : members) f(key, u);
+    members.for_each([&](UserId u) { f(key, u); });
   }
 }
 

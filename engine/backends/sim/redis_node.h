@@ -35,6 +35,7 @@
 #include "engine/backends/sim/cost_model.h"
 #include "engine/core/random_stream.h"
 #include "engine/core/sim_time.h"
+#include "engine/model/user_set.h"
 
 namespace likesim::sim {
 
@@ -126,7 +127,7 @@ class RedisNode {
   } batch_;
   std::deque<std::int64_t> completions_;  // completion times of closed requests not finished
   absl::flat_hash_map<KeyId, std::int64_t> values_;
-  absl::flat_hash_map<KeyId, absl::flat_hash_set<UserId>> sets_;   // like_set keys
+  absl::flat_hash_map<KeyId, UserSet> sets_;                       // like_set keys
   absl::flat_hash_map<std::uint64_t, std::uint64_t> bloom_words_;  // (post, word) -> bits
   RedisNodeStats stats_;
 };
