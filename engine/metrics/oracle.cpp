@@ -10,14 +10,9 @@ void Oracle::change(PostTruth& p, std::int64_t delta, Time t) {
   const auto from = static_cast<std::size_t>(p.count);
   assert(from <= p.left_at.size());  // every value below the count has been left
   if (from < p.left_at.size()) {
-    p.left_at[from] = t.count();
+    p.left_at.set(from, t.count());
   } else {
-    // A new highest value. Grow by 1.5x, not the library's 2x: a celebrity post's index is the
-    // oracle's biggest vector.
-    if (p.left_at.size() == p.left_at.capacity()) {
-      p.left_at.reserve(p.left_at.capacity() + p.left_at.capacity() / 2 + 4);
-    }
-    p.left_at.push_back(t.count());
+    p.left_at.push_back(t.count());  // a new highest value
   }
   p.count += delta;
 }
@@ -30,7 +25,7 @@ bool Oracle::liked(PostId post, UserId user) const {
 bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
   PostTruth& p = posts_[post];
   if (!p.likers.insert(user)) {
-    if (p.maybe_unliked.erase(user)) {
+    if (p.maybe && p.maybe->unliked.erase(user)) {
       // The failed unlike had landed after all: the truth goes down and up again, and the
       // count's lower bound no longer needs the slack.
       change(p, -1, t);
@@ -42,7 +37,7 @@ bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
   }
   // A failed like of this pair that had landed would have made this one already_liked: it did
   // not land, and its allowance goes (else it would hide a double count).
-  p.maybe_liked.erase(user);
+  if (p.maybe) p.maybe->liked.erase(user);
   ++likes_held_;
   change(p, +1, t);
   return true;
@@ -51,7 +46,7 @@ bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
 bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
   PostTruth& p = posts_[post];
   if (!p.likers.erase(user)) {
-    if (p.maybe_liked.erase(user)) {
+    if (p.maybe && p.maybe->liked.erase(user)) {
       // The failed like had landed after all; this unlike removed it. Net zero for the truth.
       change(p, +1, t);
       change(p, -1, t);
@@ -62,14 +57,18 @@ bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
   }
   // Symmetric: a failed unlike of this pair that had landed would have made this one
   // not_liked, so it did not land.
-  p.maybe_unliked.erase(user);
+  if (p.maybe) p.maybe->unliked.erase(user);
   --likes_held_;
   change(p, -1, t);
   return true;
 }
 
-void Oracle::on_like_failed(PostId post, UserId user) { posts_[post].maybe_liked.insert(user); }
-void Oracle::on_unlike_failed(PostId post, UserId user) { posts_[post].maybe_unliked.insert(user); }
+void Oracle::on_like_failed(PostId post, UserId user) {
+  posts_[post].maybe_sets().liked.insert(user);
+}
+void Oracle::on_unlike_failed(PostId post, UserId user) {
+  posts_[post].maybe_sets().unliked.insert(user);
+}
 
 std::int64_t Oracle::truth(PostId post) const {
   auto it = posts_.find(post);
@@ -100,8 +99,8 @@ Oracle::FinalCheck Oracle::final_check(PostId post, std::int64_t stored) const {
   auto it = posts_.find(post);
   if (it != posts_.end()) {
     f.truth = it->second.count;
-    f.low = f.truth - static_cast<std::int64_t>(it->second.maybe_unliked.size());
-    f.high = f.truth + static_cast<std::int64_t>(it->second.maybe_liked.size());
+    f.low = f.truth - static_cast<std::int64_t>(it->second.maybe_unlikes());
+    f.high = f.truth + static_cast<std::int64_t>(it->second.maybe_likes());
   }
   f.lost = std::max<std::int64_t>(0, f.low - stored);
   f.doubled = std::max<std::int64_t>(0, stored - f.high);
@@ -110,11 +109,11 @@ Oracle::FinalCheck Oracle::final_check(PostId post, std::int64_t stored) const {
 
 bool Oracle::maybe_liked(PostId post, UserId user) const {
   auto it = posts_.find(post);
-  return it != posts_.end() && it->second.maybe_liked.contains(user);
+  return it != posts_.end() && it->second.maybe && it->second.maybe->liked.contains(user);
 }
 bool Oracle::maybe_unliked(PostId post, UserId user) const {
   auto it = posts_.find(post);
-  return it != posts_.end() && it->second.maybe_unliked.contains(user);
+  return it != posts_.end() && it->second.maybe && it->second.maybe->unliked.contains(user);
 }
 
 const UserSet* Oracle::likers(PostId post) const {
@@ -123,7 +122,9 @@ const UserSet* Oracle::likers(PostId post) const {
 }
 
 void Oracle::for_each_maybe_unliked(absl::FunctionRef<void(PostId, UserId)> f) const {
-  for (const auto& [post, p] : posts_) p.maybe_unliked.for_each([&](UserId u) { f(post, u); });
+  for (const auto& [post, p] : posts_) {
+    if (p.maybe) p.maybe->unliked.for_each([&](UserId u) { f(post, u); });
+  }
 }
 
 std::vector<PostId> Oracle::posts() const {
@@ -137,9 +138,12 @@ std::vector<PostId> Oracle::posts() const {
 std::size_t Oracle::memory_bytes() const {
   std::size_t bytes = posts_.capacity() * (sizeof(PostId) + sizeof(PostTruth) + 1);
   for (const auto& [_, p] : posts_) {
-    bytes += p.left_at.capacity() * sizeof(std::int64_t);
-    bytes +=
-        p.likers.storage_bytes() + p.maybe_liked.storage_bytes() + p.maybe_unliked.storage_bytes();
+    bytes += p.left_at.memory_bytes();
+    bytes += p.likers.storage_bytes();
+    if (p.maybe) {
+      bytes += sizeof(PostTruth::MaybeSets) + p.maybe->liked.storage_bytes() +
+               p.maybe->unliked.storage_bytes();
+    }
   }
   return bytes;
 }

@@ -26,12 +26,13 @@
 // Memory (DESIGN.md §9): a like costs one 4-byte slot in its post's set of likers (~5-10 bytes
 // with its control byte and spare capacity) while the set is small; a large post's likers,
 // and its users whose likes failed, are bitsets (UserSet: 18 M likers among 100 M users take
-// 0.7 bytes each). Plus 8 bytes in the post's staleness index (grown by 1.5x, so <= 12)
-// (bench/oracle_bench.cpp).
+// 0.7 bytes each). Plus ~4 bytes in the post's staleness index (DepartureTimes)
+// (bench/exact_state_bench.cpp, bench/oracle_bench.cpp).
 // Acknowledgement times must not decrease. Not thread-safe.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -39,6 +40,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "engine/core/sim_time.h"
+#include "engine/metrics/departure_times.h"
 #include "engine/model/ids.h"
 #include "engine/model/user_set.h"
 
@@ -92,12 +94,21 @@ class Oracle {
     std::int64_t count = 0;
     // left_at[v]: virtual time (ns) when the truth last moved away from value v. Its size is
     // the highest value ever left: every entry is set, since the truth moves in steps of one.
-    std::vector<std::int64_t> left_at;
+    DepartureTimes left_at;
     UserSet likers;
     // Users whose like (unlike) failed and may have landed: a later unlike (like) of the pair
-    // that the strategy accepts proves it did, and is no dedup violation.
-    UserSet maybe_liked;
-    UserSet maybe_unliked;
+    // that the strategy accepts proves it did, and is no dedup violation. Made at a post's
+    // first failure: most posts never have one.
+    struct MaybeSets {
+      UserSet liked, unliked;
+    };
+    std::unique_ptr<MaybeSets> maybe;
+    std::size_t maybe_likes() const { return maybe ? maybe->liked.size() : 0; }
+    std::size_t maybe_unlikes() const { return maybe ? maybe->unliked.size() : 0; }
+    MaybeSets& maybe_sets() {
+      if (!maybe) maybe = std::make_unique<MaybeSets>();
+      return *maybe;
+    }
   };
   void change(PostTruth& p, std::int64_t delta, Time t);
 

@@ -8,7 +8,7 @@ bool UserSet::insert(UserId u) {
   if (dense_) {
     if (contains(u)) return false;
     if (set_bit(u)) {
-      ++dense_size_;
+      ++dense_->size;
     } else {
       small_.insert(u);
     }
@@ -22,17 +22,18 @@ bool UserSet::insert(UserId u) {
 
 bool UserSet::erase(UserId u) {
   const std::size_t w = u / 64;
-  if (!dense_ || w >= bits_.size()) return small_.erase(u) > 0;
+  if (!dense_ || w >= dense_->bits.size()) return small_.erase(u) > 0;
   const std::uint64_t bit = std::uint64_t{1} << (u % 64);
-  if ((bits_[w] & bit) == 0) return false;
-  bits_[w] &= ~bit;
-  --dense_size_;
+  if ((dense_->bits[w] & bit) == 0) return false;
+  dense_->bits[w] &= ~bit;
+  --dense_->size;
   return true;
 }
 
 std::size_t UserSet::storage_bytes() const {
   // absl's flat set: one slot and one control byte per bucket.
-  return bits_.capacity() * sizeof(std::uint64_t) + small_.bucket_count() * (sizeof(UserId) + 1);
+  const std::size_t bits = dense_ ? sizeof(Dense) + dense_->bits.capacity() * sizeof(std::uint64_t) : 0;
+  return bits + small_.bucket_count() * (sizeof(UserId) + 1);
 }
 
 bool UserSet::bitset_is_smaller(UserId largest) const {
@@ -41,21 +42,24 @@ bool UserSet::bitset_is_smaller(UserId largest) const {
 }
 
 void UserSet::make_dense() {
-  bits_.assign(static_cast<std::size_t>(largest_) / 64 + 1, 0);
-  dense_ = true;
-  dense_size_ = small_.size();
-  for (const UserId u : small_) bits_[u / 64] |= std::uint64_t{1} << (u % 64);
+  dense_ = std::make_unique<Dense>();
+  std::vector<std::uint64_t>& bits = dense_->bits;
+  bits.assign(static_cast<std::size_t>(largest_) / 64 + 1, 0);
+  dense_->size = small_.size();
+  for (const UserId u : small_) bits[u / 64] |= std::uint64_t{1} << (u % 64);
   absl::flat_hash_set<UserId>().swap(small_);  // give its memory back
 }
 
 bool UserSet::set_bit(UserId u) {
+  std::vector<std::uint64_t>& bits = dense_->bits;
   const std::size_t w = u / 64;
-  if (w >= bits_.size()) {
+  if (w >= bits.size()) {
     // Grow by half at least, as a vector would, but never below what `u` needs, and never to
     // more than 16 bytes a member.
-    const std::size_t words = std::max(w + 1, bits_.size() + bits_.size() / 2);
-    if (words * 8 > 16 * (dense_size_ + 1)) return false;
-    bits_.resize(words, 0);
+    const std::size_t words = std::max(w + 1, bits.size() + bits.size() / 2);
+    if (words * 8 > 16 * (dense_->size + 1)) return false;
+    bits.reserve(words);  // exactly: resize alone may double the capacity
+    bits.resize(words, 0);
     // Ids kept outside because they were beyond the end may be inside now.
     for (auto it = small_.begin(); it != small_.end();) {
       const UserId v = *it;
@@ -63,12 +67,12 @@ bool UserSet::set_bit(UserId u) {
         ++it;
         continue;
       }
-      bits_[v / 64] |= std::uint64_t{1} << (v % 64);
-      ++dense_size_;
+      bits[v / 64] |= std::uint64_t{1} << (v % 64);
+      ++dense_->size;
       small_.erase(it++);
     }
   }
-  bits_[w] |= std::uint64_t{1} << (u % 64);
+  bits[w] |= std::uint64_t{1} << (u % 64);
   return true;
 }
 

@@ -20,6 +20,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -31,18 +32,30 @@ class UserSet {
  public:
   static constexpr std::size_t kMinDense = 4096;
 
+  UserSet() = default;
+  UserSet(const UserSet& o)
+      : small_(o.small_),
+        dense_(o.dense_ ? std::make_unique<Dense>(*o.dense_) : nullptr),
+        largest_(o.largest_) {}
+  UserSet& operator=(const UserSet& o) {
+    if (this != &o) *this = UserSet(o);
+    return *this;
+  }
+  UserSet(UserSet&&) noexcept = default;
+  UserSet& operator=(UserSet&&) noexcept = default;
+
   bool insert(UserId u);  // true if it was not there
   bool erase(UserId u);   // true if it was there
   bool contains(UserId u) const {
     if (dense_) {
       const std::size_t w = u / 64;
-      if (w < bits_.size()) return (bits_[w] >> (u % 64) & 1) != 0;
+      if (w < dense_->bits.size()) return (dense_->bits[w] >> (u % 64) & 1) != 0;
     }
     return small_.contains(u);
   }
-  std::size_t size() const { return dense_size_ + small_.size(); }
+  std::size_t size() const { return (dense_ ? dense_->size : 0) + small_.size(); }
   bool empty() const { return size() == 0; }
-  bool dense() const { return dense_; }
+  bool dense() const { return dense_ != nullptr; }
   // Bytes of members' storage (the hash set's slots, or the bitset's words).
   std::size_t storage_bytes() const;
 
@@ -50,8 +63,10 @@ class UserSet {
   template <class F>
   void for_each(F&& f) const {
     for (const UserId u : small_) f(u);
-    for (std::size_t w = 0; w < bits_.size(); ++w) {
-      for (std::uint64_t word = bits_[w]; word != 0; word &= word - 1) {
+    if (!dense_) return;
+    const std::vector<std::uint64_t>& bits = dense_->bits;
+    for (std::size_t w = 0; w < bits.size(); ++w) {
+      for (std::uint64_t word = bits[w]; word != 0; word &= word - 1) {
         f(static_cast<UserId>(w * 64 + static_cast<std::size_t>(std::countr_zero(word))));
       }
     }
@@ -64,12 +79,14 @@ class UserSet {
   // Sets u's bit if the bitset reaches it or may grow to (false: too far, u stays outside).
   bool set_bit(UserId u);
 
-  // Small: every member. Dense: the members outside bits_ (ids beyond its end).
+  struct Dense {
+    std::size_t size = 0;  // members in bits
+    std::vector<std::uint64_t> bits;
+  };
+  // Small: every member. Dense: the members outside the bitset (ids beyond its end).
   absl::flat_hash_set<UserId> small_;
-  UserId largest_ = 0;  // the largest member ever held while small
-  bool dense_ = false;
-  std::size_t dense_size_ = 0;  // members in bits_
-  std::vector<std::uint64_t> bits_;
+  std::unique_ptr<Dense> dense_;  // apart, so that the many small sets stay small
+  UserId largest_ = 0;            // the largest member ever held while small
 };
 
 }  // namespace likesim

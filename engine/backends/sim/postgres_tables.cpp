@@ -6,9 +6,9 @@ void PostgresTables::apply(const PgWrite& w) {
   switch (w.kind) {
     case PgWrite::like_row:
       if (w.value > 0) {
-        if (likes_.insert(pack_like(w.post, w.user)).second) ++like_rows_[w.post];
-      } else if (likes_.erase(pack_like(w.post, w.user)) > 0) {
-        --like_rows_[w.post];
+        likes_[w.post].insert(w.user);
+      } else if (auto it = likes_.find(w.post); it != likes_.end()) {
+        it->second.erase(w.user);
       }
       break;
     case PgWrite::counter:
@@ -25,7 +25,7 @@ void PostgresTables::for_each_counter(absl::FunctionRef<void(PostId, std::int64_
 }
 
 void PostgresTables::for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const {
-  for (const std::uint64_t like : likes_) f(unpack_like_post(like), unpack_like_user(like));
+  for (const auto& [post, users] : likes_) users.for_each([&](UserId u) { f(post, u); });
 }
 
 bool TxnView::like(PostId post, UserId user) const {

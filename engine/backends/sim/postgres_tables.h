@@ -16,9 +16,9 @@
 #include <span>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "engine/model/ids.h"
+#include "engine/model/user_set.h"
 
 namespace likesim::sim {
 
@@ -33,8 +33,14 @@ struct PgWrite {
 
 class PostgresTables {
  public:
-  bool like(PostId post, UserId user) const { return likes_.contains(pack_like(post, user)); }
-  std::int64_t like_rows(PostId post) const { return find_or_0(like_rows_, post); }
+  bool like(PostId post, UserId user) const {
+    auto it = likes_.find(post);
+    return it != likes_.end() && it->second.contains(user);
+  }
+  std::int64_t like_rows(PostId post) const {
+    auto it = likes_.find(post);
+    return it == likes_.end() ? 0 : static_cast<std::int64_t>(it->second.size());
+  }
   std::int64_t counter(PostId post) const { return find_or_0(counters_, post); }
   std::int64_t offset(std::uint32_t partition) const { return find_or_0(offsets_, partition); }
 
@@ -50,8 +56,7 @@ class PostgresTables {
     return it == m.end() ? 0 : it->second;
   }
 
-  absl::flat_hash_set<std::uint64_t> likes_;
-  absl::flat_hash_map<PostId, std::int64_t> like_rows_;
+  absl::flat_hash_map<PostId, UserSet> likes_;  // the likes table, by post
   absl::flat_hash_map<PostId, std::int64_t> counters_;
   absl::flat_hash_map<std::uint32_t, std::int64_t> offsets_;
 };
