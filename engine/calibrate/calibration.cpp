@@ -229,8 +229,8 @@ class Calibrator {
                                   std::vector<double>& samples_us) {
     for (int i = 0; i < n; ++i) {
       const Time t0 = rt.now();
-      const DbReply r = co_await db.run(
-          DbStatement::insert_like(12, first_user + static_cast<UserId>(i)));
+      const DbReply r =
+          co_await db.run(DbStatement::insert_like(12, first_user + static_cast<UserId>(i)));
       samples_us.push_back(to_seconds(rt.now() - t0) * 1e6);
       if (r.status != ReplyStatus::ok) throw std::runtime_error("an insert failed");
     }
@@ -399,8 +399,8 @@ std::string Calibrator::run() {
     for (int r = 0; r < kRounds; ++r) {
       const auto first = static_cast<UserId>(1 + 2 * r * per_round);
       rt_.block_on(timed_inserts(rt_, db_, per_round, first, sync_samples), kLimit);
-      rt_.block_on(timed_inserts(rt_, async_db, per_round,
-                                 first + static_cast<UserId>(per_round), async_samples),
+      rt_.block_on(timed_inserts(rt_, async_db, per_round, first + static_cast<UserId>(per_round),
+                                 async_samples),
                    kLimit);
     }
   }
@@ -536,8 +536,7 @@ std::string Calibrator::run() {
   pg_shape |= emit_table("service_quantiles", pg_service_q);
   if (pg_shape) emit("distribution = \"empirical\"\n");
   emit("# insert sequential, medians: %.1f us with synchronous_commit off, %.1f us on\n",
-       insert_async_us,
-       insert_sync_us);
+       insert_async_us, insert_sync_us);
   emit(
       "# one connection, synchronous_commit off: SELECT 1 %.1f us, insert in its own transaction\n"
       "# %.1f us, inside an open transaction %.1f us => commit CPU, and insert = in-txn - SELECT "

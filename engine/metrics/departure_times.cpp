@@ -26,7 +26,8 @@ void DepartureTimes::set(std::size_t v, std::int64_t t) {
   // Widen: the chunk's values as full times from now on.
   c.wide = std::make_unique<std::int64_t[]>(kChunk);
   const std::size_t used = std::min(kChunk, size_ - (v / kChunk) * kChunk);
-  for (std::size_t k = 0; k < used; ++k) c.wide[k] = c.base + static_cast<std::int64_t>(c.offset[k]);
+  for (std::size_t k = 0; k < used; ++k)
+    c.wide[k] = c.base + static_cast<std::int64_t>(c.offset[k]);
   c.wide[i] = t;
 }
 
@@ -45,8 +46,8 @@ void DepartureTimes::push_back(std::int64_t t) {
 }
 
 std::size_t DepartureTimes::memory_bytes() const {
-  std::size_t bytes = head_.capacity() * sizeof(std::int64_t) +
-                      chunks_.capacity() * sizeof(std::unique_ptr<Chunk>);
+  std::size_t bytes =
+      head_.capacity() * sizeof(std::int64_t) + chunks_.capacity() * sizeof(std::unique_ptr<Chunk>);
   for (const auto& c : chunks_) {
     bytes += sizeof(Chunk);
     if (c->wide) bytes += kChunk * sizeof(std::int64_t);

@@ -43,7 +43,7 @@ class DepartureTimes {
     std::uint32_t offset[kChunk];
     std::unique_ptr<std::int64_t[]> wide;  // set once the chunk's span outgrew 32 bits
   };
-  std::vector<std::int64_t> head_;                // values 0 .. kChunk - 1
+  std::vector<std::int64_t> head_;              // values 0 .. kChunk - 1
   std::vector<std::unique_ptr<Chunk>> chunks_;  // chunk k: values (k + 1) * kChunk ...
   std::size_t size_ = 0;
 };

@@ -32,7 +32,8 @@ bool UserSet::erase(UserId u) {
 
 std::size_t UserSet::storage_bytes() const {
   // absl's flat set: one slot and one control byte per bucket.
-  const std::size_t bits = dense_ ? sizeof(Dense) + dense_->bits.capacity() * sizeof(std::uint64_t) : 0;
+  const std::size_t bits =
+      dense_ ? sizeof(Dense) + dense_->bits.capacity() * sizeof(std::uint64_t) : 0;
   return bits + small_.bucket_count() * (sizeof(UserId) + 1);
 }
 
