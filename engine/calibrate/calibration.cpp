@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <numeric>
 #include <span>
 #include <string_view>
 #include <thread>
@@ -186,8 +185,8 @@ class Calibrator {
     }
     return samples;
   }
-  // Transactions per second of `clients` closed loops of `work`, each on a connection of its
-  // own: the shape the closed-loop fits simulate (validate_shapes.h), measured the same way.
+  // `clients` closed loops of `work`, each on a connection of its own: the shape the
+  // closed-loop fits simulate (validate_shapes.h), measured the same way.
   // Each starts on empty tables: inserts a loop before made would answer ON CONFLICT
   // without writing (no WAL to flush), as validate's loops (on a fresh RealWorld) never do.
   ShapeFigures closed_loop(const std::string& conninfo, ClosedLoopWork work, int clients) {
@@ -200,15 +199,12 @@ class Calibrator {
         rt_, Db(pg), work, clients, from_seconds(options_.seconds_per_measure),
         [&](absl::FunctionRef<bool()> done, Time limit) { rt_.run_until(done, limit); });
   }
-  // Inserts alone (no shared row), synchronous_commit off, so the CPUs and not the WAL flush
-  // set the pace.
-  double insert_per_s(int clients) {
-    return closed_loop(options_.servers.pg + " options='-c synchronous_commit=off'",
-                       ClosedLoopWork::insert, clients)
-        .throughput();
-  }
-  double insert_sync_per_s(int clients) {
-    return closed_loop(options_.servers.pg, ClosedLoopWork::insert, clients).throughput();
+  // Inserts alone (no shared row): with synchronous_commit off the CPUs set the pace, with it
+  // on the WAL flushes and their wake-ups.
+  double insert_per_s(int clients, bool sync) {
+    const std::string conninfo =
+        sync ? options_.servers.pg : options_.servers.pg + " options='-c synchronous_commit=off'";
+    return closed_loop(conninfo, ClosedLoopWork::insert, clients).throughput();
   }
   // counter_add on one row, synchronous_commit on.
   ShapeFigures hot_row(int clients) {
@@ -452,11 +448,7 @@ std::string Calibrator::run() {
     hot.push_back({clients, f.throughput()});
     if (clients > 2 && f.latency.mean() > 0) p99_to_mean.push_back(f.p99() / f.latency.mean());
   }
-  // Served in request order, every waiter waits about the same (p99 ~ the mean); in random
-  // order the waits are geometric (p99 ~ ln 100 = 4.6 x the mean): the midpoint decides.
-  const bool random_grant =
-      !p99_to_mean.empty() &&
-      std::accumulate(p99_to_mean.begin(), p99_to_mean.end(), 0.0) / p99_to_mean.size() > 2.8;
+  const bool random_grant = served_in_random_order(p99_to_mean);
   // The simulated hot row is made to match them (closed_loop_fit.h), with the costs above.
   sim::CostModel fit_costs;
   sim::PostgresCosts& fc = fit_costs.postgres;
@@ -469,9 +461,9 @@ std::string Calibrator::run() {
   // Inserts at 4 clients, synchronous_commit off: their CPU, fitted the same way; then on, at
   // 32 clients, where a flush's group is large and its wake-ups set the pace: each durable
   // commit's wake-up (validate checks 16 clients, on).
-  const HotRowPoint inserts{4, insert_per_s(4)};
+  const HotRowPoint inserts{4, insert_per_s(4, false)};
   fc.insert_us = fit_insert_us(fit_costs, inserts);
-  const HotRowPoint inserts_sync{32, insert_sync_per_s(32)};
+  const HotRowPoint inserts_sync{32, insert_per_s(32, true)};
   fc.wal_wake_us = fit_wal_wake_us(fit_costs, inserts_sync);
   // The hot row last: its commits wait for the WAL too.
   const ContentionFit contention = fit_lock_contention(fit_costs, hot);

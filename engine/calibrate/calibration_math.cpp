@@ -61,6 +61,13 @@ double iteration_overhead_us(double cpu_s, std::size_t requests, double per_requ
   return std::max(0.0, cpu_s * 1e6 / static_cast<double>(requests) - per_request_us);
 }
 
+bool served_in_random_order(std::span<const double> p99_to_mean) {
+  if (p99_to_mean.empty()) return false;
+  double sum = 0;
+  for (const double r : p99_to_mean) sum += r;
+  return sum / static_cast<double>(p99_to_mean.size()) > (1.0 + 4.6) / 2;
+}
+
 double median_of_three(double a, double b, double c) {
   return std::max(std::min(a, b), std::min(std::max(a, b), c));
 }

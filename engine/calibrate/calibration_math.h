@@ -43,6 +43,11 @@ double request_overhead_us(double knee_per_s, double command_us);
 // each alone in its iteration, less each request's known costs; floored at 0.
 double iteration_overhead_us(double cpu_s, std::size_t requests, double per_request_us);
 
+// Whether a hot row's waiters are served in random order rather than request order, from its
+// closed loops' p99 / mean latency: ~1 in request order (every waiter waits the same rounds),
+// ln 100 = 4.6 in random order (geometric waits); above the midpoint, 2.8, on average.
+bool served_in_random_order(std::span<const double> p99_to_mean);
+
 // The middle of three measurements (a knee measured three times on a noisy machine).
 double median_of_three(double a, double b, double c);
 

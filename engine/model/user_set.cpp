@@ -3,6 +3,13 @@
 #include <algorithm>
 
 namespace likesim {
+namespace {
+
+void set_in(std::vector<std::uint64_t>& bits, UserId u) {
+  bits[u / 64] |= std::uint64_t{1} << (u % 64);
+}
+
+}  // namespace
 
 bool UserSet::insert(UserId u) {
   if (dense_) {
@@ -47,7 +54,7 @@ void UserSet::make_dense() {
   std::vector<std::uint64_t>& bits = dense_->bits;
   bits.assign(static_cast<std::size_t>(largest_) / 64 + 1, 0);
   dense_->size = small_.size();
-  for (const UserId u : small_) bits[u / 64] |= std::uint64_t{1} << (u % 64);
+  for (const UserId u : small_) set_in(bits, u);
   absl::flat_hash_set<UserId>().swap(small_);  // give its memory back
 }
 
@@ -68,12 +75,12 @@ bool UserSet::set_bit(UserId u) {
         ++it;
         continue;
       }
-      bits[v / 64] |= std::uint64_t{1} << (v % 64);
+      set_in(bits, v);
       ++dense_->size;
       small_.erase(it++);
     }
   }
-  bits[w] |= std::uint64_t{1} << (u % 64);
+  set_in(bits, u);
   return true;
 }
 

@@ -53,10 +53,10 @@ struct RedisCosts {
   // The own CPU of an event-loop iteration after which the thread sleeps (beforeSleep, into
   // epoll_wait and out again), paid after its replies when no request waits at its end
   // (redis_node.h); a busy thread reads on at once. With it the node runs the iteration model
-  // under every appendfsync setting. 0 here:
-  // the defaults' request_us was measured one request per iteration (an unpipelined client), so it
-  // already holds this cost. `likesim calibrate` measures it from Redis's own CPU (INFO cpu, main
-  // thread) over paced GETs, one request per iteration.
+  // under every appendfsync setting. 0 here: the defaults' request_us was measured one request
+  // per iteration (an unpipelined client), so it already holds this cost. `likesim calibrate`
+  // measures it from Redis's own CPU (INFO cpu, main thread) over paced GETs, one request per
+  // iteration.
   double iteration_us = 0.0;
   // Redis Streams (sim::RedisStreamLog), INFO commandstats usec_per_call on this machine's
   // Redis 7.0 (127.0.0.1:7001, AOF on), pipelined through redis-cli --pipe, 3 rounds each:
@@ -127,13 +127,13 @@ struct PostgresCosts {
   double wal_flush_us = 285.0;
   // The commits a flush made durable wake up one after another (the WALWriteLock's waiters,
   // then ProcArrayLock to end each transaction), wal_wake_us each after the first, and the
-  // WAL is flushed again only after the last: a flush's cycle grows with its group. Measured here
-  // (pgbench inserts, 2026-12-02, pg_stat_wal): a flush every 256 us at 1 client (1 commit each),
-  // 215 us at 4 (1.9), 395 us at 16 (5.8), 1.2 ms at 64 (14): ~150 us + 65 us per commit; meanwhile
-  // synchronous_commit on cost 105 us of the machine's CPU per transaction against 54 off,
-  // the CPUs 77 % busy at 16 clients: mostly waiting, not CPU, so it holds no CPU here. 0 in
-  // the defaults: their flush figure is one client's. `likesim calibrate` fits it to inserts
-  // at 32 clients.
+  // WAL is flushed again only after the last: a flush's cycle grows with its group. Measured
+  // here (pgbench inserts, 2026-12-02, pg_stat_wal): a flush every 256 us at 1 client (1
+  // commit each), 215 us at 4 (1.9), 395 us at 16 (5.8), 1.2 ms at 64 (14): ~150 us + 65 us
+  // per commit; meanwhile synchronous_commit on cost 105 us of the machine's CPU per
+  // transaction against 54 off, the CPUs 77 % busy at 16 clients: mostly waiting, not CPU, so
+  // it holds no CPU here. 0 in the defaults: their flush figure is one client's. `likesim
+  // calibrate` fits it to inserts at 32 clients.
   double wal_wake_us = 0.0;
   bool synchronous_commit = true;
   // Contention overhead on a hot row lock (wake-ups, re-checking the updated tuple), charged

@@ -377,11 +377,8 @@ void PostgresServer::finish(std::uint32_t id) {
     for (const PgWrite& w : t.writes) tables_.apply(w);
   }
   for (const std::uint64_t row : t.rows_held) {
-    const std::size_t waiting = row_locks_.waiting(row);
-    const std::size_t pick = costs_.lock_grant == PostgresCosts::LockGrant::random && waiting > 1
-                                 ? lock_rng_.uniform_int(waiting)
-                                 : 0;
-    const std::uint32_t next = row_locks_.release(row, pick);
+    const std::uint32_t next = row_locks_.release(
+        row, costs_.lock_grant == PostgresCosts::LockGrant::random ? &lock_rng_ : nullptr);
     if (next != kNone) row_granted(next);
   }
   for (const std::uint64_t key : t.likes_held) pass_like_row(key);

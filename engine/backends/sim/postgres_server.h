@@ -10,14 +10,13 @@
 // when it reaches it (RowLockTable) and the transaction holds its locks to its end; a waiter
 // sleeps without a CPU and, once granted, queues for a CPU again. A released counter / offset
 // row goes to a waiter in random order (lock_grant = random, measured: cost_model.h) or the
-// first (fifo); a like row to the first. Lock
-// contention (lock_handoff_us per transaction ahead) is CPU work of the granted transaction
-// inside its hold, so a saturated CPU lengthens every hold of a hot row (lock convoys). The
-// commit costs commit_cpu_us of CPU and, with synchronous_commit on, waits for a WAL flush
-// (group commit: one flush makes every commit waiting when it starts durable; they wake one
-// after another, wal_wake_us each after the first, and the next flush starts after the
-// last); then its writes
-// become visible (PostgresTables), its locks pass on and the reply travels rtt/2 back.
+// first (fifo); a like row to the first. Lock contention (lock_handoff_us per transaction
+// ahead) is CPU work of the granted transaction inside its hold, so a saturated CPU lengthens
+// every hold of a hot row (lock convoys). The commit costs commit_cpu_us of CPU and, with
+// synchronous_commit on, waits for a WAL flush (group commit: one flush makes every commit
+// waiting when it starts durable; they wake one after another, wal_wake_us each after the
+// first, and the next flush starts after the last); then its writes become visible
+// (PostgresTables), its locks pass on and the reply travels rtt/2 back.
 // stats().cpu_busy_ns is the CPUs' busy time only: lock and WAL waits hold a connection.
 //
 // Visibility (READ COMMITTED): a read sees what was committed when its statement got a CPU,

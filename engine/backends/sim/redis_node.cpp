@@ -82,15 +82,15 @@ RedisNode::Cost RedisNode::apply(const KvCommand& c, KvReply& r) {
   return {k.command_us, false};
 }
 
-// The measured service shape is the commands'; an fsync keeps its mean under `empirical`.
-Duration RedisNode::draw_fsync() {
-  return from_micros(
-      draw_service_us(costs_->distribution, EmpiricalShape{}, costs_->fsync_always_us, rng_));
+// The measured service shape is the commands'; an fsync and a sleeping iteration keep their
+// means under `empirical`.
+Duration RedisNode::draw_other(double mean_us) {
+  return from_micros(draw_service_us(costs_->distribution, EmpiricalShape{}, mean_us, rng_));
 }
 
 Duration RedisNode::fsync_for(bool modifies) {
   if (!modifies || !fsync_always()) return Duration(0);
-  const Duration d = draw_fsync();
+  const Duration d = draw_other(costs_->fsync_always_us);
   ++stats_.fsyncs;
   stats_.busy_ns += d.count();
   return d;
@@ -98,8 +98,7 @@ Duration RedisNode::fsync_for(bool modifies) {
 
 Duration RedisNode::sleep_cost() {
   if (costs_->iteration_us <= 0) return Duration(0);
-  const Duration d = from_micros(
-      draw_service_us(costs_->distribution, EmpiricalShape{}, costs_->iteration_us, rng_));
+  const Duration d = draw_other(costs_->iteration_us);
   stats_.busy_ns += d.count();
   return d;
 }

@@ -14,9 +14,9 @@
 // delaying the next iteration, not this one's answers (a paced GET, alone in its iteration, is
 // answered in less time than the 20-37 µs of CPU Redis spends per GET); a busy thread, which
 // finds requests waiting when it ends an iteration, reads them at once (the knee's request_us
-// holds a busy iteration's cost). Such a request's completion depends on later
-// arrivals joining its iteration, so it is "pending" until the iteration closes: when the thread
-// starts it (an arrival at or after that moment, or the cluster's event at that moment, closes it;
+// holds a busy iteration's cost). Such a request's completion depends on later arrivals
+// joining its iteration, so it is "pending" until the iteration closes: when the thread starts
+// it (an arrival at or after that moment, or the cluster's event at that moment, closes it;
 // see close_batch()).
 //
 //   RedisNode node(costs, RandomStream(seed, "redis.node.0"));
@@ -29,7 +29,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
 #include "engine/backends/kv.h"
 #include "engine/backends/sim/cost_model.h"
@@ -101,7 +100,7 @@ class RedisNode {
   bool bloom_test_and_set(PostId post, UserId item, bool set);
   // The one place service times are drawn (deterministic or around the mean).
   Duration draw(double mean_us);
-  Duration draw_fsync();
+  Duration draw_other(double mean_us);  // fsyncs, sleeping iterations
   // appendfsync always and the iteration modified data: its fsync, before the replies.
   Duration fsync_for(bool modifies);
   // A sleeping iteration's cost (iteration_us), after its replies: the thread reads again

@@ -39,7 +39,7 @@ std::uint32_t RowLockTable::holder(std::uint64_t row) const {
   return it == rows_.end() ? kNone : it->second.holder;
 }
 
-std::uint32_t RowLockTable::release(std::uint64_t row, std::size_t pick) {
+std::uint32_t RowLockTable::release(std::uint64_t row, RandomStream* random_order) {
   auto it = rows_.find(row);
   assert(it != rows_.end() && it->second.holder != kNone);
   Row& r = it->second;
@@ -47,7 +47,7 @@ std::uint32_t RowLockTable::release(std::uint64_t row, std::size_t pick) {
     rows_.erase(it);
     return kNone;
   }
-  assert(pick < r.waiting);
+  std::uint64_t pick = random_order && r.waiting > 1 ? random_order->uniform_int(r.waiting) : 0;
   // Unlink the picked waiter's node (walking from the head: queues are as long as a pool).
   std::uint32_t before = kNone;
   std::uint32_t node = r.head;
@@ -63,11 +63,6 @@ std::uint32_t RowLockTable::release(std::uint64_t row, std::size_t pick) {
   nodes_[node].next = free_node_;
   free_node_ = node;
   return r.holder;
-}
-
-std::size_t RowLockTable::waiting(std::uint64_t row) const {
-  auto it = rows_.find(row);
-  return it == rows_.end() ? 0 : it->second.waiting;
 }
 
 }  // namespace likesim::sim

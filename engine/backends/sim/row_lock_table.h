@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/core/random_stream.h"
 
 namespace likesim::sim {
 
@@ -31,11 +32,9 @@ class RowLockTable {
   bool acquire(std::uint64_t row, std::uint32_t txn, std::size_t& ahead);
   // The holder of `row`, or kNone.
   std::uint32_t holder(std::uint64_t row) const;
-  // The holder releases `row`: the first waiter, if any, holds it now and is returned; or,
-  // with `pick`, the waiter at that place in request order (0 = the first).
-  std::uint32_t release(std::uint64_t row, std::size_t pick = 0);
-  // How many wait for `row` (not counting its holder).
-  std::size_t waiting(std::uint64_t row) const;
+  // The holder releases `row`: the first waiter, if any, holds it now and is returned; with
+  // `random_order`, a waiter drawn uniformly from it instead.
+  std::uint32_t release(std::uint64_t row, RandomStream* random_order = nullptr);
   // Most transactions holding or waiting for one row at once.
   std::size_t max_queue() const { return max_queue_; }
 

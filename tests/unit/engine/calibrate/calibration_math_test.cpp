@@ -93,5 +93,13 @@ TEST(CalibrationMath, IterationOverheadIsCpuPerRequestLessItsKnownCosts) {
   EXPECT_DOUBLE_EQ(iteration_overhead_us(-1, 1000, 1.3), 0.0);
 }
 
+TEST(CalibrationMath, ARowsWaitersAreServedInRandomOrderWhenP99IsFarAboveTheMean) {
+  EXPECT_FALSE(served_in_random_order(std::vector<double>{1.05, 1.2}));  // request order
+  EXPECT_TRUE(served_in_random_order(std::vector<double>{4.4, 5.7}));    // measured here
+  EXPECT_FALSE(served_in_random_order(std::vector<double>{2.0, 3.0}));   // 2.5: below 2.8
+  EXPECT_TRUE(served_in_random_order(std::vector<double>{2.5, 3.5}));    // 3.0
+  EXPECT_FALSE(served_in_random_order(std::vector<double>{}));
+}
+
 }  // namespace
 }  // namespace likesim

@@ -23,13 +23,18 @@ sim::CostModel costs() {
   return c;
 }
 
+// A simulated closed loop's throughput, each client with a connection of its own.
+double loop_per_s(sim::CostModel c, ClosedLoopWork work, int clients) {
+  c.postgres.pool_size = clients;
+  SimWorld world(c, 1, 1);
+  return run_closed_loop(world, work, clients, 1s).throughput();
+}
+
 double throughput(int clients, double handoff_us, double exponent) {
   sim::CostModel c = costs();
-  c.postgres.pool_size = clients;
   c.postgres.lock_handoff_us = handoff_us;
   c.postgres.lock_contention_exponent = exponent;
-  SimWorld world(c, 1, 1);
-  return run_closed_loop(world, ClosedLoopWork::hot_row, clients, 1s).throughput();
+  return loop_per_s(c, ClosedLoopWork::hot_row, clients);
 }
 
 TEST(ContentionFit, RecoversTheHandoffAndExponentThatMadeThePoints) {
@@ -57,9 +62,7 @@ TEST(InsertFit, RecoversTheInsertCostThatMadeThePoint) {
   sim::CostModel c = costs();
   c.postgres.synchronous_commit = false;
   c.postgres.insert_us = 80;
-  c.postgres.pool_size = 4;
-  SimWorld world(c, 1, 1);
-  const double per_s = run_closed_loop(world, ClosedLoopWork::insert, 4, 1s).throughput();
+  const double per_s = loop_per_s(c, ClosedLoopWork::insert, 4);
   EXPECT_NEAR(fit_insert_us(costs(), {4, per_s}), 80, 2);
   // Slower than even free inserts allow: 0, not a negative cost.
   EXPECT_EQ(fit_insert_us(costs(), {4, 1e9}), 0);
@@ -69,9 +72,7 @@ TEST(WalWakeFit, RecoversTheWakeUpCostThatMadeThePoint) {
   sim::CostModel c = costs();
   c.postgres.synchronous_commit = true;
   c.postgres.wal_wake_us = 40;
-  c.postgres.pool_size = 32;
-  SimWorld world(c, 1, 1);
-  const double per_s = run_closed_loop(world, ClosedLoopWork::insert, 32, 1s).throughput();
+  const double per_s = loop_per_s(c, ClosedLoopWork::insert, 32);
   // A flush's 32-commit groups: their wake-ups set the pace, not the CPUs.
   ASSERT_LT(per_s, 1e6 / 40 * 1.1);
   EXPECT_NEAR(fit_wal_wake_us(costs(), {32, per_s}), 40, 2);
