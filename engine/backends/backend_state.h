@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "engine/backends/key.h"
 #include "engine/model/ids.h"
+#include "engine/model/user_set.h"
 
 namespace likesim {
 
@@ -23,14 +24,17 @@ struct BackendState {
   // Redis: every counter (likes:{P}:count) and counter shard (likes:P:shard:S) key.
   absl::flat_hash_map<KeyId, std::int64_t> redis_values;
   // Redis: the members of every like set of a post (liked:{P} and its user-hash shards
-  // liked:P:S, all together), in no particular order.
-  absl::flat_hash_map<PostId, std::vector<UserId>> redis_likers;
-  // PostgreSQL: like_counts rows (post_id -> n) and likes rows (post_id -> user_ids).
+  // liked:P:S, all together). A user stored in two of a post's sets (a set and a shard set, or
+  // two nodes) is one liker: the count against the likers then shows what that copy added (a
+  // double count), and the member-by-member comparison never counts a truth liker twice.
+  absl::flat_hash_map<PostId, UserSet> redis_likers;
+  // PostgreSQL: like_counts rows (post_id -> n) and likes rows (post_id -> user_ids; a row
+  // repeated, were the table to allow it, is one liker, as above).
   absl::flat_hash_map<PostId, std::int64_t> db_counters;
-  absl::flat_hash_map<PostId, std::vector<UserId>> db_likers;
+  absl::flat_hash_map<PostId, UserSet> db_likers;
 
   void add_redis_value(const KeyId& key, std::int64_t v) { redis_values[key] += v; }
-  void add_redis_member(const KeyId& key, UserId user) { redis_likers[key.post].push_back(user); }
+  void add_redis_member(const KeyId& key, UserId user) { redis_likers[key.post].insert(user); }
   // Every post any of the stores holds, ascending, without repeats.
   std::vector<PostId> posts() const;
 };

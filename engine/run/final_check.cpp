@@ -6,6 +6,7 @@ namespace likesim {
 namespace {
 
 const std::vector<UserId> kNoUsers;
+const UserSet kNoLikers;
 
 PostCheck check_post(PostId post, const Oracle& oracle, const BackendState& state,
                      const StrategyStorage& storage, const std::vector<UserId>& maybe_unliked) {
@@ -18,23 +19,22 @@ PostCheck check_post(PostId post, const Oracle& oracle, const BackendState& stat
   const std::int64_t maybe_likes = bounds.high - bounds.truth;
   const std::int64_t maybe_unlikes = bounds.truth - bounds.low;
 
-  const std::vector<UserId>* stored_likers = storage.likers(state, post);
-  const std::vector<UserId>& likers = stored_likers ? *stored_likers : kNoUsers;
+  const UserSet* stored_likers = storage.likers(state, post);
+  const UserSet& likers = stored_likers ? *stored_likers : kNoLikers;
   const UserSet* truth_likers = oracle.likers(post);
 
   // Member by member.
   std::uint64_t both = 0;
-  for (const UserId u : likers) {
+  likers.for_each([&](UserId u) {
     if (truth_likers && truth_likers->contains(u)) {
       ++both;
     } else if (!oracle.maybe_liked(post, u)) {
       ++c.lost_unlikes;
     }
-  }
+  });
   std::uint64_t missing = (truth_likers ? truth_likers->size() : 0) - both;
   for (const UserId u : maybe_unliked) {  // a failed unlike may have removed them
-    if (missing > 0 && truth_likers && truth_likers->contains(u) &&
-        !std::binary_search(likers.begin(), likers.end(), u)) {
+    if (missing > 0 && truth_likers && truth_likers->contains(u) && !likers.contains(u)) {
       --missing;
     }
   }
@@ -50,18 +50,9 @@ PostCheck check_post(PostId post, const Oracle& oracle, const BackendState& stat
 
 }  // namespace
 
-FinalFigures check_final_state(const Oracle& oracle, BackendState& state, StrategyStorage storage,
-                               std::vector<PostCheck>* each) {
+FinalFigures check_final_state(const Oracle& oracle, const BackendState& state,
+                               StrategyStorage storage, std::vector<PostCheck>* each) {
   storage.index(state);
-  auto& lists = storage.likers_source() == StrategyStorage::Likers::like_rows ? state.db_likers
-                                                                              : state.redis_likers;
-  // A user stored in two of a post's sets (a set and a shard set, or two nodes) is one liker:
-  // the count against the likers then shows what that copy added (a double count), and the
-  // member-by-member comparison never counts a truth liker twice.
-  for (auto& [_, users] : lists) {
-    std::sort(users.begin(), users.end());
-    users.erase(std::unique(users.begin(), users.end()), users.end());
-  }
 
   absl::flat_hash_map<PostId, std::vector<UserId>> maybe_unliked;
   oracle.for_each_maybe_unliked(

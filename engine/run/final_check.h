@@ -33,10 +33,10 @@ struct PostCheck {
   bool wrong() const { return lost_likes + lost_unlikes + double_counts + abs_error > 0; }
 };
 
-// Sorts the state's liker lists in place (to look members up). Fills posts_checked,
+// Fills posts_checked,
 // stored_total, lost_likes, lost_unlikes, double_counts, posts_wrong and abs_error_sum.
 // `each`, when set, sees every post's verdict (tests).
-FinalFigures check_final_state(const Oracle& oracle, BackendState& state, StrategyStorage storage,
-                               std::vector<PostCheck>* each = nullptr);
+FinalFigures check_final_state(const Oracle& oracle, const BackendState& state,
+                               StrategyStorage storage, std::vector<PostCheck>* each = nullptr);
 
 }  // namespace likesim

@@ -70,7 +70,7 @@ BackendState SimWorld::read_state() {
     });
   }
   postgres_.for_each_counter([&](PostId post, std::int64_t n) { s.db_counters[post] += n; });
-  postgres_.for_each_like([&](PostId post, UserId user) { s.db_likers[post].push_back(user); });
+  postgres_.for_each_like([&](PostId post, UserId user) { s.db_likers[post].insert(user); });
   return s;
 }
 

@@ -81,7 +81,7 @@ std::int64_t StrategyStorage::count(const BackendState& state, PostId post) cons
   return 0;
 }
 
-const std::vector<UserId>* StrategyStorage::likers(const BackendState& state, PostId post) const {
+const UserSet* StrategyStorage::likers(const BackendState& state, PostId post) const {
   const auto& by_post = likers_ == Likers::like_rows ? state.db_likers : state.redis_likers;
   auto it = by_post.find(post);
   return it == by_post.end() ? nullptr : &it->second;

@@ -19,7 +19,7 @@
 //
 //   StrategyStorage where(config);
 //   std::int64_t n = where.count(state, post);
-//   const std::vector<UserId>* who = where.likers(state, post);   // null: none stored
+//   const UserSet* who = where.likers(state, post);   // null: none stored
 #pragma once
 
 #include <cstdint>
@@ -43,7 +43,7 @@ class StrategyStorage {
   // The post's stored count (0 when nothing is stored for it).
   std::int64_t count(const BackendState& state, PostId post) const;
   // The post's stored likers; null when none are stored.
-  const std::vector<UserId>* likers(const BackendState& state, PostId post) const;
+  const UserSet* likers(const BackendState& state, PostId post) const;
 
   // Σ of every counter shard per post: computed once from the state, for redis_shards.
   void index(const BackendState& state);

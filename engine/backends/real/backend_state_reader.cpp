@@ -170,7 +170,7 @@ void read_postgres(const std::string& conninfo, BackendState& out) {
   rows("SELECT post_id, n FROM like_counts",
        [&](std::int64_t post, std::int64_t n) { out.db_counters[static_cast<PostId>(post)] += n; });
   rows("SELECT post_id, user_id FROM likes", [&](std::int64_t post, std::int64_t user) {
-    out.db_likers[static_cast<PostId>(post)].push_back(static_cast<UserId>(user));
+    out.db_likers[static_cast<PostId>(post)].insert(static_cast<UserId>(user));
   });
 }
 
@@ -207,8 +207,8 @@ BackendState read_backend_state(const StateReaderOptions& o) {
       read_node(e, o.timeout, node);
       for (auto& [k, v] : node.redis_values) state.redis_values[k] += v;
       for (auto& [p, users] : node.redis_likers) {
-        auto& to = state.redis_likers[p];
-        to.insert(to.end(), users.begin(), users.end());
+        UserSet& to = state.redis_likers[p];
+        users.for_each([&](UserId u) { to.insert(u); });
       }
     });
   }

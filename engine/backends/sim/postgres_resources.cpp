@@ -1,6 +1,7 @@
 // What sim::PostgresServer's transactions queue for: a pooled connection, a CPU, a WAL flush;
-// and the transaction slots themselves. Every queue is FIFO, linked through Txn::next (a
-// transaction waits in at most one at a time), so queueing allocates nothing.
+// and the transaction slots themselves. Every queue is FIFO. The CPU and WAL queues are linked
+// through Txn::next (a transaction waits in at most one at a time), so they allocate nothing;
+// the pool's is a deque of its own (postgres_server.h: PoolWaiter).
 #include <algorithm>
 
 #include "engine/backends/sim/postgres_server.h"
@@ -62,12 +63,11 @@ void PostgresServer::arrive(std::uint32_t id) {
     start_statement(id);
     return;
   }
-  Txn& t = txns_[id];
-  t.pool_deadline_ns = (sched_->now() + from_millis(costs_.pool_timeout_ms)).count();
-  push(pool_queue_, id);
+  const std::int64_t deadline = (sched_->now() + from_millis(costs_.pool_timeout_ms)).count();
+  pool_queue_.push_back(PoolWaiter{deadline, id, txns_[id].call->waiter});
   if (!pool_timer_armed_) {
     pool_timer_armed_ = true;
-    sched_->schedule(Time(t.pool_deadline_ns), this, event(0, kPoolTimer));
+    sched_->schedule(Time(deadline), this, event(0, kPoolTimer));
   }
 }
 
@@ -76,17 +76,21 @@ void PostgresServer::arrive(std::uint32_t id) {
 void PostgresServer::pool_timer() {
   pool_timer_armed_ = false;
   const std::int64_t now = sched_->now().count();
-  while (!pool_queue_.empty() && txns_[pool_queue_.head].pool_deadline_ns <= now) {
-    const std::uint32_t id = pop(pool_queue_);
-    DbCall* call = txns_[id].call;
-    for (std::uint32_t i = 0; i < call->n; ++i) call->replies[i] = {0, ReplyStatus::rejected};
+  while (!pool_queue_.empty() && pool_queue_.front().deadline_ns <= now) {
+    const PoolWaiter w = pool_queue_.front();
+    pool_queue_.pop_front();
     ++stats_.rejected;
-    free_txn(id);
-    sched_->schedule_resume(sched_->now(), call->waiter);
+    free_txn(w.id);
+    sched_->schedule_resume(sched_->now(), w.waiter);  // its replies say rejected (submit)
   }
   if (!pool_queue_.empty()) {
     pool_timer_armed_ = true;
-    sched_->schedule(Time(txns_[pool_queue_.head].pool_deadline_ns), this, event(0, kPoolTimer));
+    const PoolWaiter& head = pool_queue_.front();
+    sched_->schedule(Time(head.deadline_ns), this, event(0, kPoolTimer));
+    // The next to time out was last touched a second ago: start loading its transaction and
+    // its frame now.
+    __builtin_prefetch(&txns_[head.id]);
+    __builtin_prefetch(head.waiter.address());
   }
 }
 
@@ -94,7 +98,9 @@ void PostgresServer::release_connection() {
   if (pool_queue_.empty()) {
     ++free_connections_;
   } else {
-    start_statement(pop(pool_queue_));
+    const std::uint32_t id = pool_queue_.front().id;
+    pool_queue_.pop_front();
+    start_statement(id);
   }
 }
 

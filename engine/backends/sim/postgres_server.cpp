@@ -78,6 +78,10 @@ void PostgresServer::submit(DbCall* call) {
       from_micros(draw_rtt_us(costs_.distribution, costs_.rtt_shape, costs_.rtt_us, rtt_rng_) / 2);
   const std::uint32_t id = new_txn(call);
   txns_[id].half_rtt = half_rtt;
+  // Answered `rejected` unless it gets a connection (every statement's reply is written when
+  // it runs): a call the pool times out is answered without touching the caller's frame, long
+  // gone from the cache after a second in the queue.
+  for (std::uint32_t i = 0; i < call->n; ++i) call->replies[i] = {0, ReplyStatus::rejected};
   sched_->schedule(sched_->now() + half_rtt, this, event(id, kArrive));
 }
 

@@ -1,6 +1,7 @@
 #include "engine/backends/sim/redis_cluster.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <string>
 
@@ -40,10 +41,11 @@ RedisCluster::RedisCluster(Scheduler& s, const RedisCosts& costs, std::uint64_t 
   }
 }
 
-int RedisCluster::node_of(const KeyId& key) const {
-  const int n = static_cast<int>(nodes_.size());
-  if (n == 1) return 0;
-  return node_of_slot(hash_slot(key));
+int RedisCluster::slot_of(const KeyId& key) const {
+  const auto bits = std::bit_cast<std::uint64_t>(key);
+  SlotEntry& e = slot_cache_[mix64(bits) % kSlotCacheSize];
+  if (e.key != bits) e = SlotEntry{bits, hash_slot(key)};
+  return e.slot;
 }
 
 void RedisCluster::serve_part(int node, const Served& s, Time& done, std::uint32_t& pending) {
@@ -81,8 +83,7 @@ void RedisCluster::submit(KvCall* call) {
     // reply waits for the slowest part.
     node_scratch_.resize(call->n);
     for (std::uint32_t i = 0; i < call->n; ++i) {
-      node_scratch_[i] =
-          as_mget ? hash_slot(call->commands[i].key) : node_of(call->commands[i].key);
+      node_scratch_[i] = as_mget ? slot_of(call->commands[i].key) : node_of(call->commands[i].key);
     }
     for (std::uint32_t first = 0; first < call->n; ++first) {
       const int group = node_scratch_[first];

@@ -74,7 +74,12 @@ class RedisCluster final : public KvExecutor, private EventHandler {
   const RedisCosts& costs() const { return costs_; }
 
   int nodes() const { return static_cast<int>(nodes_.size()); }
-  int node_of(const KeyId& key) const;
+  int node_of(const KeyId& key) const {
+    return nodes_.size() == 1 ? 0 : node_of_slot(slot_of(key));
+  }
+  // hash_slot(key), remembered: a run sends most of its commands to a few hot keys, and the
+  // CRC16 of each key's text was a tenth of a sharded counter's run.
+  int slot_of(const KeyId& key) const;
   // The master that owns `slot` (0..16383).
   int node_of_slot(int slot) const { return slot_node_[static_cast<std::size_t>(slot)]; }
   const RedisNodeStats& node_stats(int node) const { return nodes_[node].stats(); }
@@ -123,6 +128,13 @@ class RedisCluster final : public KvExecutor, private EventHandler {
   std::vector<Pending> pending_;
   std::vector<std::uint32_t> free_tickets_;
   std::vector<ClosedRequest> closed_;
+  // Direct-mapped: entry (hash of the key) % size holds the last key seen there and its slot.
+  struct SlotEntry {
+    std::uint64_t key = ~std::uint64_t{0};  // no KeyId has these bits (kind 0xff)
+    int slot = 0;
+  };
+  static constexpr std::size_t kSlotCacheSize = 1024;
+  mutable std::vector<SlotEntry> slot_cache_ = std::vector<SlotEntry>(kSlotCacheSize);
 };
 
 }  // namespace likesim::sim

@@ -196,8 +196,9 @@ class StrategySemantics : public ::testing::TestWithParam<Case> {
   }
   std::vector<UserId> stored_likers(PostId post) {
     BackendState state = world_->read_state();
-    const std::vector<UserId>* users = StrategyStorage(GetParam().config).likers(state, post);
-    std::vector<UserId> out = users ? *users : std::vector<UserId>{};
+    const UserSet* users = StrategyStorage(GetParam().config).likers(state, post);
+    std::vector<UserId> out;
+    if (users) users->for_each([&](UserId u) { out.push_back(u); });
     std::sort(out.begin(), out.end());
     return out;
   }

@@ -91,7 +91,7 @@ TEST(FinalCheck, ReadsEachConfigurationsCountWhereItKeepsIt) {
   s.add_redis_value(KeyId::shard_key(8, 1, true), 1);
   s.add_redis_value(KeyId::counter(7), 50);
   s.db_counters[7] = 11;
-  s.db_likers[7] = {1, 2, 3, 4};
+  for (UserId u : {1, 2, 3, 4}) s.db_likers[7].insert(u);
 
   StrategyStorage sharded({"s", "sharded_counter", ShardedCounterKnobs{}});
   sharded.index(s);
