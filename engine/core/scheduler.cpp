@@ -53,6 +53,7 @@ bool Scheduler::run_one() {
   Event e = pop();
   now_ = Time(e.time);
   ++processed_;
+  if (e.arg != kResume && is_resume(e.arg)) advance(e.arg);
   // The next event's coroutine frame (or handler) was likely last touched long ago: with
   // ~100 k requests in flight it has left the cache. Start loading it while this one runs.
   if (!heap_.empty()) {
@@ -64,12 +65,23 @@ bool Scheduler::run_one() {
       __builtin_prefetch(heap_[c].target);
     }
   }
-  if (e.arg == kResume) {
+  if (is_resume(e.arg)) {
     std::coroutine_handle<>::from_address(e.target).resume();
   } else {
     static_cast<EventHandler*>(e.target)->on_event(e.arg);
   }
   return true;
+}
+
+void Scheduler::advance(std::uint64_t lane_arg) {
+  LaneQueue& q = lanes_[static_cast<std::size_t>(lane_arg - kLaneBase)];
+  if (q.waiting.empty()) {
+    q.head_in_heap = false;
+    return;
+  }
+  push(q.waiting.front());
+  q.waiting.pop_front();
+  --lane_waiting_;
 }
 
 void Scheduler::set_stall_limit(std::uint64_t events) {
@@ -93,7 +105,7 @@ void Scheduler::no_progress() {
   };
   const auto key_of = [](const Event& e) {
     Key k;
-    if (e.arg == kResume) {
+    if (is_resume(e.arg)) {
       std::memcpy(&k.resume, e.target, sizeof k.resume);  // first word of a coroutine frame
       k.frame = e.target;
     } else {

@@ -5,15 +5,25 @@
 // resumes a coroutine or calls an EventHandler with a 64-bit argument (a simulated server's
 // "service complete"); there is no std::function and no allocation per event.
 //
+// Lanes keep the heap small. A FIFO server answers its calls in the order they came, so the
+// resumes it schedules are mostly in time order already: scheduled on the server's lane, such a
+// resume waits in the lane's queue and only the lane's earliest is in the heap. With 100 k
+// calls in flight on a few nodes the heap then holds a few entries instead of 100 k. Each
+// keeps the sequence number it got when scheduled, so events run in exactly the order they
+// would without lanes; one earlier than the lane's last goes into the heap on its own.
+//
 //   Scheduler s;
 //   s.schedule_resume(5us, handle);        // resume `handle` at t = 5 µs
 //   s.schedule(7us, &node, kServiceDone);  // node.on_event(kServiceDone) at t = 7 µs
 //   s.run_until(1s);                       // events at exactly 1 s do not run; now() == 1 s
+//   Scheduler::Lane lane = s.add_lane();
+//   s.schedule_resume(lane, 9us, handle);  // as schedule_resume(9us, handle)
 #pragma once
 
 #include <cassert>
 #include <coroutine>
 #include <cstdint>
+#include <deque>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -51,7 +61,7 @@ class Scheduler {
 
   Time now() const { return now_; }
   std::uint64_t events_processed() const { return processed_; }
-  std::size_t pending() const { return heap_.size(); }
+  std::size_t pending() const { return heap_.size() + lane_waiting_; }
   bool empty() const { return heap_.empty(); }
   // Time of the earliest pending event; only valid when !empty().
   Time next_time() const { return Time(heap_.front().time); }
@@ -60,8 +70,31 @@ class Scheduler {
     push(Event{at.count(), next_seq_++, h.address(), kResume});
   }
   void schedule(Time at, EventHandler* target, std::uint64_t arg) {
-    assert(arg != kResume);
+    assert(arg < kLaneBase && "handler arguments use the low 63 bits");
     push(Event{at.count(), next_seq_++, target, arg});
+  }
+
+  using Lane = std::uint32_t;
+  Lane add_lane() {
+    lanes_.emplace_back();
+    return static_cast<Lane>(lanes_.size() - 1);
+  }
+  // Resumes `h` at `at`, exactly as schedule_resume(at, h) would; cheaper when `at` is no
+  // earlier than the last time scheduled on the lane.
+  void schedule_resume(Lane lane, Time at, std::coroutine_handle<> h) {
+    LaneQueue& q = lanes_[lane];
+    const Event e{at.count(), next_seq_++, h.address(), kLaneBase | lane};
+    if (!q.head_in_heap) {
+      q.head_in_heap = true;
+      q.last_time = e.time;
+      push(e);
+    } else if (e.time >= q.last_time) {
+      q.last_time = e.time;
+      q.waiting.push_back(e);
+      ++lane_waiting_;
+    } else {
+      push(Event{e.time, e.seq, e.target, kResume});  // out of the lane's order: on its own
+    }
   }
 
   // Runs the earliest event. Returns false when nothing is pending.
@@ -91,6 +124,9 @@ class Scheduler {
 
  private:
   static constexpr std::uint64_t kResume = ~std::uint64_t{0};
+  // A resume scheduled on lane L has arg kLaneBase | L.
+  static constexpr std::uint64_t kLaneBase = std::uint64_t{1} << 63;
+  static bool is_resume(std::uint64_t arg) { return arg >= kLaneBase; }
   static constexpr std::size_t kArity = 4;
   struct Event {
     std::int64_t time;
@@ -114,7 +150,18 @@ class Scheduler {
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
 
+  // The lane's events after its earliest (which is in the heap), in (time, seq) order.
+  struct LaneQueue {
+    std::deque<Event> waiting;
+    bool head_in_heap = false;
+    std::int64_t last_time = 0;  // of the lane's latest event
+  };
+  // The lane's next event into the heap, once its earliest has run.
+  void advance(std::uint64_t lane_arg);
+
   std::vector<Event> heap_;
+  std::vector<LaneQueue> lanes_;
+  std::size_t lane_waiting_ = 0;
   Time now_{0};
   std::uint64_t next_seq_ = 0;
   std::uint64_t processed_ = 0;

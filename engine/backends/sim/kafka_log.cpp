@@ -13,6 +13,7 @@ std::uint64_t event_arg(std::uint64_t kind, std::uint64_t index, std::uint64_t g
 
 KafkaLog::KafkaLog(Scheduler& s, const KafkaCosts& costs, int consumers, std::uint64_t)
     : sched_(&s),
+      broker_lane_(s.add_lane()),
       costs_(costs),
       parts_(static_cast<std::size_t>(std::max(1, costs.partitions))),
       consumers_(static_cast<std::size_t>(std::max(1, consumers))) {}
@@ -45,7 +46,7 @@ void KafkaLog::submit(LogCall* call) {
     case LogVerb::poll: {
       Consumer& c = consumers_[call->consumer];
       if (try_fill(call->consumer, call)) {
-        sched_->schedule_resume(on_broker(now + half_rtt, costs_.fetch_us) + half_rtt,
+        sched_->schedule_resume(broker_lane_, on_broker(now + half_rtt, costs_.fetch_us) + half_rtt,
                                 call->waiter);
         return;
       }
@@ -61,7 +62,8 @@ void KafkaLog::submit(LogCall* call) {
       trim(part);
       ++stats_.commits;
       call->reply = LogReply{};
-      sched_->schedule_resume(on_broker(now + half_rtt, costs_.commit_us) + half_rtt, call->waiter);
+      sched_->schedule_resume(broker_lane_, on_broker(now + half_rtt, costs_.commit_us) + half_rtt,
+                              call->waiter);
       return;
     }
     case LogVerb::rewind: {
@@ -95,7 +97,7 @@ void KafkaLog::send_batch(std::uint32_t p) {
     part.records.push_back(call->event);
     const std::int64_t offset = part.base + static_cast<std::int64_t>(part.records.size()) - 1;
     call->reply = LogReply{ReplyStatus::ok, 0, p, offset};
-    sched_->schedule_resume(broker_free_ + half_rtt, call->waiter);
+    sched_->schedule_resume(broker_lane_, broker_free_ + half_rtt, call->waiter);
   }
   stats_.appended += part.batch.size();
   ++stats_.batches;
@@ -117,7 +119,8 @@ void KafkaLog::make_visible(std::uint32_t p, std::int64_t end) {
     // The poll was already waiting at the broker: the fetch queues there now, and its
     // response travels back half a round trip.
     sched_->schedule_resume(
-        on_broker(sched_->now(), costs_.fetch_us) + from_micros(costs_.rtt_us / 2), call->waiter);
+        broker_lane_, on_broker(sched_->now(), costs_.fetch_us) + from_micros(costs_.rtt_us / 2),
+        call->waiter);
   }
 }
 

@@ -83,6 +83,8 @@ class KafkaLog final : public LogExecutor, private EventHandler {
   void trim(Partition& part);
 
   Scheduler* sched_;
+  // The broker serves FIFO: the replies it schedules come mostly in time order.
+  Scheduler::Lane broker_lane_;
   KafkaCosts costs_;
   std::vector<Partition> parts_;
   std::vector<Consumer> consumers_;

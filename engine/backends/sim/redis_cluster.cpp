@@ -38,6 +38,7 @@ RedisCluster::RedisCluster(Scheduler& s, const RedisCosts& costs, std::uint64_t 
   nodes_.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
     nodes_.emplace_back(costs_, RandomStream(seed, "redis.node." + std::to_string(i)));
+    lanes_.push_back(s.add_lane());
   }
 }
 
@@ -153,7 +154,8 @@ void RedisCluster::answer(KvCall* kv, RedisWorkCall* work, Time done, Duration r
     if (work) work->status = ReplyStatus::timeout;
     nodes_[static_cast<std::size_t>(stats_node)].stats().timeouts += 1;
   }
-  sched_->schedule_resume(reply_at, kv ? kv->waiter : work->waiter);
+  sched_->schedule_resume(lanes_[static_cast<std::size_t>(stats_node)], reply_at,
+                          kv ? kv->waiter : work->waiter);
 }
 
 void RedisCluster::drain_closed() {

@@ -122,6 +122,8 @@ class RedisCluster final : public KvExecutor, private EventHandler {
   RedisCosts costs_;
   RandomStream rtt_rng_;  // round trips, drawn only under distribution = empirical
   std::vector<RedisNode> nodes_;
+  // Each node's answers are scheduled on its own lane: a FIFO node's replies come in order.
+  std::vector<Scheduler::Lane> lanes_;
   std::vector<std::uint8_t> slot_node_;  // kClusterSlots entries: owner of each slot
   std::vector<int> parts_scratch_;       // indexes of the current call's commands on one node
   std::vector<int> node_scratch_;        // node (or MGET: slot) of each command of the call

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <coroutine>
+#include <exception>
 #include <vector>
 
 #include "engine/core/runtime.h"
@@ -64,6 +67,66 @@ TEST(Scheduler, ManyEventsComeOutSorted) {
       ASSERT_LT(r.seen[i - 1].second, r.seen[i].second);
     }
   }
+}
+
+// A coroutine that records (now, id) when resumed, once.
+struct Probe {
+  struct promise_type {
+    Probe get_return_object() { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
+    std::suspend_always initial_suspend() noexcept { return {}; }
+    std::suspend_always final_suspend() noexcept { return {}; }
+    void return_void() {}
+    void unhandled_exception() { std::terminate(); }
+  };
+  std::coroutine_handle<promise_type> h;
+};
+using Seen = std::vector<std::pair<std::int64_t, int>>;
+Probe probe(const Scheduler& s, Seen& seen, int id) {
+  seen.emplace_back(s.now().count(), id);
+  co_return;
+}
+
+// The same resumes, scheduled on three lanes in one scheduler and plainly in another, run in
+// the same order: mostly in time order per lane, with ties, and with resumes earlier than
+// their lane's last (which must overtake the lane's queue), some scheduled while running.
+TEST(Scheduler, LanesRunResumesInExactlyThePlainOrder) {
+  Scheduler laned, plain;
+  const Scheduler::Lane lanes[3] = {laned.add_lane(), laned.add_lane(), laned.add_lane()};
+  Seen seen_laned, seen_plain;
+  std::vector<Probe> probes;
+  std::uint64_t x = 99;
+  std::int64_t lane_time[3] = {0, 0, 0};
+  int id = 0;
+  const auto schedule_some = [&](int n, std::int64_t now) {
+    for (int i = 0; i < n; ++i, ++id) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      const int lane = static_cast<int>((x >> 33) % 3);
+      std::int64_t& t = lane_time[lane];
+      t = std::max(t, now);
+      if ((x >> 40) % 10 == 0) {
+        t = std::max(now, t - static_cast<std::int64_t>((x >> 20) % 40));  // earlier
+      } else {
+        t += static_cast<std::int64_t>((x >> 24) % 3);  // later or tied
+      }
+      probes.push_back(probe(laned, seen_laned, id));
+      laned.schedule_resume(lanes[lane], Time(t), probes.back().h);
+      probes.push_back(probe(plain, seen_plain, id));
+      plain.schedule_resume(Time(t), probes.back().h);
+    }
+  };
+  schedule_some(3000, 0);
+  EXPECT_EQ(laned.pending(), plain.pending());
+  laned.run_until(Time(400));
+  plain.run_until(Time(400));
+  EXPECT_EQ(laned.pending(), plain.pending());
+  schedule_some(3000, 400);
+  laned.run();
+  plain.run();
+  ASSERT_EQ(seen_laned.size(), 6000u);
+  EXPECT_EQ(seen_laned, seen_plain);
+  EXPECT_EQ(laned.pending(), 0u);
+  EXPECT_TRUE(laned.empty());
+  for (Probe& p : probes) p.h.destroy();
 }
 
 Task<int> add_after(Runtime& rt, Duration d, int a, int b) {
