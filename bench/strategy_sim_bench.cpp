@@ -49,6 +49,9 @@ BENCHMARK_CAPTURE(BM_Strategy_Celebrity, count_query, std::string("count_query")
 BENCHMARK_CAPTURE(BM_Strategy_Celebrity, single_counter, std::string("single_counter"))
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
+BENCHMARK_CAPTURE(BM_Strategy_Celebrity, single_counter_redis, std::string("single_counter_redis"))
+    ->Unit(benchmark::kSecond)
+    ->Iterations(1);
 BENCHMARK_CAPTURE(BM_Strategy_Celebrity, sharded_counter, std::string("sharded_counter"))
     ->Unit(benchmark::kSecond)
     ->Iterations(1);
