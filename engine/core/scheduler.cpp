@@ -75,13 +75,19 @@ bool Scheduler::run_one() {
 
 void Scheduler::advance(std::uint64_t lane_arg) {
   LaneQueue& q = lanes_[static_cast<std::size_t>(lane_arg - kLaneBase)];
-  if (q.waiting.empty()) {
+  if (q.size == 0) {
     q.head_in_heap = false;
     return;
   }
-  push(q.waiting.front());
-  q.waiting.pop_front();
+  push(q.pop_front());
   --lane_waiting_;
+}
+
+void Scheduler::LaneQueue::grow() {
+  std::vector<Event> bigger(std::max<std::size_t>(16, ring.size() * 2));
+  for (std::size_t i = 0; i < size; ++i) bigger[i] = ring[(first + i) & (ring.size() - 1)];
+  ring = std::move(bigger);
+  first = 0;
 }
 
 void Scheduler::set_stall_limit(std::uint64_t events) {

@@ -23,7 +23,6 @@
 #include <cassert>
 #include <coroutine>
 #include <cstdint>
-#include <deque>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -90,7 +89,7 @@ class Scheduler {
       push(e);
     } else if (e.time >= q.last_time) {
       q.last_time = e.time;
-      q.waiting.push_back(e);
+      q.push_back(e);
       ++lane_waiting_;
     } else {
       push(Event{e.time, e.seq, e.target, kResume});  // out of the lane's order: on its own
@@ -150,11 +149,26 @@ class Scheduler {
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
 
-  // The lane's events after its earliest (which is in the heap), in (time, seq) order.
+  // The lane's events after its earliest (which is in the heap), in (time, seq) order: a ring
+  // that grows by doubling and is reused, so its slots stay in the cache (a deque's blocks
+  // come and go through malloc).
   struct LaneQueue {
-    std::deque<Event> waiting;
+    std::vector<Event> ring;  // capacity a power of two
+    std::size_t first = 0, size = 0;
     bool head_in_heap = false;
     std::int64_t last_time = 0;  // of the lane's latest event
+
+    void push_back(const Event& e) {
+      if (size == ring.size()) grow();
+      ring[(first + size++) & (ring.size() - 1)] = e;
+    }
+    Event pop_front() {
+      const Event e = ring[first];
+      first = (first + 1) & (ring.size() - 1);
+      --size;
+      return e;
+    }
+    void grow();
   };
   // The lane's next event into the heap, once its earliest has run.
   void advance(std::uint64_t lane_arg);
