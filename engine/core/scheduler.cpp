@@ -53,7 +53,7 @@ bool Scheduler::run_one() {
   Event e = pop();
   now_ = Time(e.time);
   ++processed_;
-  if (e.arg != kResume && is_resume(e.arg)) advance(e.arg);
+  if (on_lane(e.arg)) advance(e.arg);
   // The next event's coroutine frame (or handler) was likely last touched long ago: with
   // ~100 k requests in flight it has left the cache. Start loading it while this one runs.
   if (!heap_.empty()) {

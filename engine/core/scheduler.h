@@ -126,6 +126,7 @@ class Scheduler {
   // A resume scheduled on lane L has arg kLaneBase | L.
   static constexpr std::uint64_t kLaneBase = std::uint64_t{1} << 63;
   static bool is_resume(std::uint64_t arg) { return arg >= kLaneBase; }
+  static bool on_lane(std::uint64_t arg) { return is_resume(arg) && arg != kResume; }
   static constexpr std::size_t kArity = 4;
   struct Event {
     std::int64_t time;

@@ -92,7 +92,7 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   struct Txn {
     DbCall* call = nullptr;
     std::uint32_t stmt = 0;      // the statement running or next
-    std::uint32_t next = kNone;  // link in the one queue it waits in (pool, CPU, WAL group)
+    std::uint32_t next = kNone;  // link in the one queue it waits in (CPU, WAL group)
     Slice slice = Slice::statement;
     bool commits = false;    // ran a write statement: pays a commit
     bool aborted = false;    // a guard answered 0: the rest is skipped and nothing is applied
