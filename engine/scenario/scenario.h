@@ -3,6 +3,7 @@
 //   name = "celebrity"           seed = 42          duration_s = 180
 //   [workload] ...               [backends.redis] ...   [strategy.sharded_counter] ...
 //   [[fault]] at_s = 60  kind = "app_server_crash"  strategy = "write_buffered"  target = 0
+//   [[fault]] at_s = 30  kind = "backend_slowdown"  backend = "redis"  factor = 10  for_s = 20
 //   [real] redis = "127.0.0.1:7001"  pg = "host=127.0.0.1 port=5433 dbname=likesim"
 //   [slo] like_p99_ms = 200  count_p99_ms = 50  staleness_p99_ms = 5000  lost_likes = 0
 #pragma once
@@ -17,7 +18,15 @@
 
 namespace likesim {
 
-enum class FaultKind : std::uint8_t { app_server_crash, consumer_crash, redis_node_crash };
+enum class FaultKind : std::uint8_t {
+  app_server_crash,
+  consumer_crash,
+  redis_node_crash,
+  backend_slowdown,
+};
+
+// The backend a backend_slowdown fault slows.
+enum class SlowBackend : std::uint8_t { redis, postgres };
 
 struct FaultSpec {
   double at_s = 0;
@@ -25,6 +34,11 @@ struct FaultSpec {
   std::string strategy;   // a strategy's name; empty = every strategy that has the component
   int target = 0;         // app server, consumer or Redis node index
   double down_for_s = 2;  // redis_node_crash: kill -9, then restart this much later
+  // backend_slowdown: every service time of `backend` (all its nodes) is `factor` times
+  // longer for for_s seconds (a GC pause, a noisy neighbour, a failing disk), in simulation.
+  SlowBackend backend = SlowBackend::redis;
+  double factor = 10;
+  double for_s = 10;
 };
 
 // Where the real servers are (--backend real); the defaults are what scripts/backends starts.

@@ -72,6 +72,45 @@ constexpr NumericKey kKeys[] = {
     {"workload.celebrity", "decay_s", kOffsetSeconds},
     {"workload.celebrity", "peak_likes_per_s", kRate},
     {"workload.celebrity", "reads_per_like", real(0, 1000)},
+    // The kernels' parameters: finite, positive; theta > 0 keeps the tail integrable.
+    {"workload.hawkes", "seismic_c", positive(1e6)},
+    {"workload.hawkes", "seismic_s0_s", positive(kMaxRunS)},
+    {"workload.hawkes", "seismic_theta", positive(100)},
+    {"workload.hawkes", "power_law_c_s", positive(kMaxRunS)},
+    {"workload.hawkes", "power_law_theta", positive(100)},
+    // n* >= 1 is supercritical: a cascade would never end.
+    {"workload.hawkes", "branching", {0, 1, false, false, true}},
+    {"workload.hawkes", "mark_alpha", real(0, 100)},  // 0 = unmarked; else > mark_beta
+    {"workload.hawkes", "mark_beta", real(0, 100)},
+    {"workload.hawkes", "horizon_s", positive(365 * kDay)},
+    {"workload.hawkes", "rate_multiplier", real(1e-3, 1e9)},
+    {"workload.hawkes", "cascades_per_s", kRate},
+    {"workload.hawkes", "first_cascade_s", kOffsetSeconds},
+    {"workload.hawkes", "size_alpha", positive(100)},
+    {"workload.hawkes", "size_min", real(1, 1e9)},
+    {"workload.hawkes", "size_max", real(1, 1e9)},  // >= size_min
+    {"workload.hawkes", "size_scale", positive(1e6)},
+    {"workload.hawkes", "first_post", integer(0, kMaxU32)},
+    {"workload.hawkes", "reads_per_like", real(0, 1000)},
+    {"workload.replay", "compress", real(1e-6, 1e9)},
+    {"workload.replay", "replicate", integer(1, 1'000'000)},
+    {"workload.replay", "jitter_s", kOffsetSeconds},
+    {"workload.replay", "reads_per_like", real(0, 1000)},
+    {"workload.replay", "first_post", integer(0, kMaxU32)},
+    {"workload.flash", "at_s", kOffsetSeconds},
+    {"workload.flash", "factor", real(0, 1e6)},
+    {"workload.flash", "for_s", kOffsetSeconds},  // 0 = to the end of the run
+    {"workload.churn", "fraction", kFraction},
+    {"workload.churn", "unlike_after_s", kOffsetSeconds},
+    {"workload.churn", "relike_fraction", kFraction},
+    {"workload.churn", "relike_after_s", kOffsetSeconds},
+    {"workload.client", "timeout_ms", real(0, kHourMs)},  // 0 = no client timeout
+    {"workload.client", "max_attempts", integer(1, 100)},
+    {"workload.client", "backoff_ms", kDelayMs},
+    {"workload.client", "multiplier", real(1, 100)},
+    {"workload.client", "max_backoff_ms", kDelayMs},
+    {"workload.client", "jitter", kFraction},
+    {"workload.client", "budget", real(0, 100)},
 
     {"backends.redis", "nodes", integer(1, 1000)},  // Redis Cluster's own ceiling
     {"backends.redis", "rtt_us", kCostUs},
@@ -136,6 +175,8 @@ constexpr NumericKey kKeys[] = {
     {"fault", "at_s", {0, kMaxRunS, false, false, true}},
     {"fault", "target", integer(0, 1023)},
     {"fault", "down_for_s", kOffsetSeconds},
+    {"fault", "factor", real(1, 1e6)},  // backend_slowdown: service times times this
+    {"fault", "for_s", kOffsetSeconds},
 
     // One row per SLO metric (known_slo_metrics(), engine/metrics/slo_evaluator.h).
     {"slo", "like_p99_ms", kSloMs},

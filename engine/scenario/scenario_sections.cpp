@@ -99,52 +99,6 @@ Scenario ScenarioReader::read() {
   return s;
 }
 
-void ScenarioReader::read_workload(const toml::table& t, WorkloadConfig& w) {
-  int kind = 0;
-  choice(t, "workload", "kind", {"steady", "celebrity"}, kind);
-  w.kind = kind == 0 ? "steady" : "celebrity";
-  w.celebrity.enabled = kind == 1;
-  number(t, "workload", "retry_fraction", w.retry_fraction);
-  number(t, "workload", "retry_delay_ms", w.retry_delay_ms);
-
-  if (const toml::table* st = take_table(t, "workload", "steady")) {
-    constexpr std::string_view p = "workload.steady";
-    SteadyConfig& c = w.steady;
-    number(*st, p, "writes_per_s", c.writes_per_s);
-    number(*st, p, "reads_per_s", c.reads_per_s);
-    integer(*st, p, "posts", c.posts);
-    number(*st, p, "zipf_s", c.zipf_s);
-    integer(*st, p, "users", c.users);
-    number(*st, p, "unlike_fraction", c.unlike_fraction);
-    number(*st, p, "status_fraction", c.status_fraction);
-    number(*st, p, "batch_fraction", c.batch_fraction);
-    integer(*st, p, "batch_size", c.batch_size);
-    if (c.status_fraction + c.batch_fraction > 1) {
-      const toml::node* n = st->get("batch_fraction");
-      if (!n) n = st->get("status_fraction");
-      fail_at(*n,
-              join_key(p, n == st->get("batch_fraction") ? "batch_fraction" : "status_fraction"),
-              cat("status_fraction + batch_fraction must be <= 1, got ",
-                  format_number(c.status_fraction), " + ", format_number(c.batch_fraction)));
-    }
-  }
-  if (const toml::table* ce = take_table(t, "workload", "celebrity")) {
-    constexpr std::string_view p = "workload.celebrity";
-    CelebrityConfig& c = w.celebrity;
-    if (const toml::node* n = ce->get("enabled")) {
-      fail_at(*n, "workload.celebrity.enabled",
-              "not a setting: workload.kind = \"celebrity\" turns the burst on");
-    }
-    integer(*ce, p, "post", c.post);
-    number(*ce, p, "start_s", c.start_s);
-    number(*ce, p, "ramp_s", c.ramp_s);
-    number(*ce, p, "hold_s", c.hold_s);
-    number(*ce, p, "decay_s", c.decay_s);
-    number(*ce, p, "peak_likes_per_s", c.peak_likes_per_s);
-    number(*ce, p, "reads_per_like", c.reads_per_like);
-  }
-}
-
 void ScenarioReader::read_backends(const toml::table& t, sim::CostModel& c) {
   if (const toml::table* r = take_table(t, "backends", "redis")) {
     constexpr std::string_view p = "backends.redis";
@@ -341,7 +295,9 @@ void ScenarioReader::read_faults(const toml::node& n, const Scenario& s,
     if (!t.contains("at_s")) fail_at(t, p, "missing key 'at_s'");
     if (!t.contains("kind")) fail_at(t, p, "missing key 'kind'");
     number_below(t, p, "at_s", f.at_s, "fault", s.duration_s);
-    enumeration(t, p, "kind", {"app_server_crash", "consumer_crash", "redis_node_crash"}, f.kind);
+    enumeration(t, p, "kind",
+                {"app_server_crash", "consumer_crash", "redis_node_crash", "backend_slowdown"},
+                f.kind);
     string(t, p, "strategy", f.strategy);
     integer(t, p, "target", f.target, "fault");
     const auto named = std::find_if(s.strategies.begin(), s.strategies.end(),
@@ -349,6 +305,14 @@ void ScenarioReader::read_faults(const toml::node& n, const Scenario& s,
     if (!f.strategy.empty() && named == s.strategies.end()) {
       fail_at(*t.get("strategy"), join_key(p, "strategy"),
               cat("no strategy named '", f.strategy, "'"));
+    }
+    if (f.kind == FaultKind::backend_slowdown) {
+      // Every strategy has both backends; one that never calls the slowed one is unaffected.
+      enumeration(t, p, "backend", {"redis", "postgres"}, f.backend);
+      number(t, p, "factor", f.factor, "fault");
+      number(t, p, "for_s", f.for_s, "fault");
+      out.push_back(f);
+      continue;
     }
     if (f.kind == FaultKind::redis_node_crash) {
       // Every strategy has Redis nodes; the index is checked against the servers at the run.

@@ -71,7 +71,9 @@ std::string scenario_with(const NumericKey& k, const std::string& value, int& li
   text = std::string("duration_s = 10\n") + kStrategies;  // lines 1-6
   const std::string section(k.section);
   if (section == "fault") {
-    text += "[[fault]]\nkind = \"redis_node_crash\"\n";  // 7, 8
+    const bool slowdown = k.key == "factor" || k.key == "for_s";
+    text += slowdown ? "[[fault]]\nkind = \"backend_slowdown\"\n"
+                     : "[[fault]]\nkind = \"redis_node_crash\"\n";  // 7, 8
     if (k.key != "at_s") text += "at_s = 1\n";
   } else if (section.rfind("strategy.", 0) == 0) {
     text = "duration_s = 10\n";
@@ -171,6 +173,7 @@ TEST(ScenarioRanges, ValuesInsideTheRangeLoad) {
   for (const NumericKey& k : numeric_keys()) {
     if (k.section == "fault" || k.section == "slo" || k.key == "duration_s") continue;
     if (k.key == "hot_likes_per_s") continue;  // must stay >= cool_likes_per_s (100)
+    if (k.key == "size_max") continue;         // must stay >= size_min (50)
     const double lo = k.range.lo_open ? k.range.lo + 0.5 : k.range.lo;
     const std::string value =
         k.range.integer ? std::to_string(static_cast<std::int64_t>(lo)) : format_number(lo);
