@@ -16,8 +16,9 @@ PostId hot_post_of(const SteadyConfig& steady, const CelebrityConfig& celebrity)
 }  // namespace
 
 CelebrityWorkload::CelebrityWorkload(const SteadyConfig& steady, const CelebrityConfig& celebrity,
-                                     std::uint64_t seed, Duration duration)
-    : background_(steady, seed, duration),
+                                     std::uint64_t seed, Duration duration,
+                                     const FlashCrowdConfig& flash)
+    : background_(steady, seed, duration, flash),
       background_has_next_(background_.next(background_next_)),
       profile_(celebrity.start_s, celebrity.ramp_s, celebrity.hold_s, celebrity.decay_s,
                celebrity.peak_likes_per_s),

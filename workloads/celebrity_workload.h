@@ -5,7 +5,8 @@
 // comes from a different user (a UserPermutation of a counter over 1..users). Count reads of
 // the hot post follow at reads_per_like times the like rate. Both are merged in time order with
 // a SteadyWorkload background, and ids are renumbered 1, 2, 3, ... over the merged stream. The
-// background uses the same named streams as a steady run, so it is the same traffic.
+// background uses the same named streams as a steady run, so it is the same traffic (with the
+// flash crowd, if any: a step in the background's load).
 //
 //   CelebrityWorkload w(config.steady, config.celebrity, seed, 200s);
 //   Request r;
@@ -26,7 +27,7 @@ namespace likesim {
 class CelebrityWorkload final : public Workload {
  public:
   CelebrityWorkload(const SteadyConfig& steady, const CelebrityConfig& celebrity,
-                    std::uint64_t seed, Duration duration);
+                    std::uint64_t seed, Duration duration, const FlashCrowdConfig& flash = {});
 
   bool next(Request& out) override;
   double offered_rate_at(Time t) const override;

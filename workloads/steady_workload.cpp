@@ -13,9 +13,13 @@ double mean_gap_ns(double per_s) { return per_s > 0 ? 1e9 / per_s : 0; }
 
 }  // namespace
 
-SteadyWorkload::SteadyWorkload(const SteadyConfig& config, std::uint64_t seed, Duration duration)
+SteadyWorkload::SteadyWorkload(const SteadyConfig& config, std::uint64_t seed, Duration duration,
+                               const FlashCrowdConfig& flash)
     : config_(config),
       end_ns_(static_cast<double>(duration.count())),
+      flash_at_ns_(flash.factor != 1 ? std::max(flash.at_s, 0.0) * 1e9 : kNever),
+      flash_end_ns_(flash.for_s > 0 ? flash_at_ns_ + flash.for_s * 1e9 : kNever),
+      flash_factor_(std::max(flash.factor, 0.0)),
       write_mean_ns_(mean_gap_ns(config.writes_per_s)),
       read_mean_ns_(mean_gap_ns(config.reads_per_s)),
       popularity_(std::max<std::uint32_t>(config.posts, 1), config.zipf_s > 0 ? config.zipf_s : 1),
@@ -32,10 +36,29 @@ SteadyWorkload::SteadyWorkload(const SteadyConfig& config, std::uint64_t seed, D
   next_read_ns_ = read_mean_ns_ > 0 ? read_arrivals_.exponential(read_mean_ns_) : kNever;
 }
 
+double SteadyWorkload::real_ns(double u) const {
+  if (u < flash_at_ns_ || u == kNever) return u;
+  const double into = u - flash_at_ns_;
+  if (flash_factor_ <= 0) {
+    // A factor of 0 stops the operational clock for the window: nothing arrives inside it.
+    return flash_end_ns_ == kNever ? kNever : flash_end_ns_ + into;
+  }
+  // Inside the window operational time runs `factor` times faster.
+  const double window_u = (flash_end_ns_ - flash_at_ns_) * flash_factor_;  // inf: no end
+  if (into < window_u) return flash_at_ns_ + into / flash_factor_;
+  return flash_end_ns_ + (into - window_u);
+}
+
+double SteadyWorkload::factor_at(Time t) const {
+  const auto ns = static_cast<double>(t.count());
+  return ns >= flash_at_ns_ && ns < flash_end_ns_ ? flash_factor_ : 1.0;
+}
+
 bool SteadyWorkload::next(Request& out) {
   // Writes first on (vanishingly unlikely) equal times: a fixed order keeps runs identical.
+  // The rescaling is monotonic, so the order on the operational clock is the real order.
   const bool write = next_write_ns_ <= next_read_ns_;
-  const double t = write ? next_write_ns_ : next_read_ns_;
+  const double t = real_ns(write ? next_write_ns_ : next_read_ns_);
   if (!(t < end_ns_)) return false;
   out = Request{};
   out.intended = Time(static_cast<std::int64_t>(t));
@@ -88,12 +111,12 @@ void SteadyWorkload::make_read(Request& out) {
 
 double SteadyWorkload::offered_rate_at(Time t) const {
   if (t.count() < 0 || static_cast<double>(t.count()) >= end_ns_) return 0;
-  return config_.writes_per_s + config_.reads_per_s;
+  return (config_.writes_per_s + config_.reads_per_s) * factor_at(t);
 }
 
 double SteadyWorkload::write_rate_at(Time t) const {
   if (t.count() < 0 || static_cast<double>(t.count()) >= end_ns_) return 0;
-  return config_.writes_per_s;
+  return config_.writes_per_s * factor_at(t);
 }
 
 }  // namespace likesim

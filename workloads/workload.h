@@ -29,7 +29,12 @@ class Workload {
 };
 
 // Requests with intended time in [0, duration): a SteadyWorkload, or a CelebrityWorkload when
-// kind = "celebrity" (or celebrity.enabled), wrapped in a RetryInjector when retry_fraction > 0.
+// kind = "celebrity" (or celebrity.enabled), a HawkesWorkload when kind = "hawkes" (it throws
+// std::runtime_error if its sizes_file cannot be read), the flash crowd stepping the steady
+// background, wrapped in a ChurnInjector when churn.fraction > 0, then in a RetryInjector when
+// retry_fraction > 0. For kind = "replay", a ReplayWorkload: a recorded trace as it is (it holds
+// its churn and retries already), a cascade wrapped like the others. Throws TraceError when a
+// trace cannot be opened; its next() throws on a bad line.
 std::unique_ptr<Workload> make_workload(const WorkloadConfig& config, std::uint64_t seed,
                                         Duration duration);
 

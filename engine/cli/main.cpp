@@ -4,6 +4,8 @@
 #include <string_view>
 
 #include "engine/cli/calibrate_command.h"
+#include "engine/cli/record_command.h"
+#include "engine/cli/replay_command.h"
 #include "engine/cli/run_command.h"
 #include "engine/cli/validate_command.h"
 
@@ -20,6 +22,11 @@ constexpr const char* kHelp =
     "Commands:\n"
     "  run SCENARIO   run a scenario's strategies side by side (simulated, or against\n"
     "                 real servers with --backend real) and compare them\n"
+    "  record SCENARIO --trace FILE\n"
+    "                 write a scenario's request stream as a trace (.csv or .bin)\n"
+    "  replay TRACE --scenario SCENARIO\n"
+    "                 run a trace (or a real cascade, --format cascade) through a\n"
+    "                 scenario's strategies, with every option of run\n"
     "  calibrate      measure the real Redis and PostgreSQL and write a cost file for\n"
     "                 run --costs\n"
     "  validate       run the same shapes simulated and on the real servers, at points\n"
@@ -47,6 +54,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "run") return likesim::run_command(argc - 1, argv + 1);
+  if (command == "record") return likesim::record_command(argc - 1, argv + 1);
+  if (command == "replay") return likesim::replay_command(argc - 1, argv + 1);
   if (command == "calibrate") return likesim::calibrate_command(argc - 1, argv + 1);
   if (command == "validate") return likesim::validate_command(argc - 1, argv + 1);
   std::cerr << "likesim: unknown command '" << command << "' (try: likesim --help)\n";

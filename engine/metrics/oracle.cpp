@@ -122,8 +122,9 @@ const UserSet* Oracle::likers(PostId post) const {
 }
 
 void Oracle::for_each_maybe_unliked(absl::FunctionRef<void(PostId, UserId)> f) const {
-  for (const auto& [post, p] : posts_) {
-    if (p.maybe) p.maybe->unliked.for_each([&](UserId u) { f(post, u); });
+  for (const auto& entry : posts_) {  // clang 14 cannot capture a structured binding
+    const PostId post = entry.first;
+    if (entry.second.maybe) entry.second.maybe->unliked.for_each([&](UserId u) { f(post, u); });
   }
 }
 

@@ -74,6 +74,18 @@ Json strategy(const StrategyReport& s) {
   Json figures = Json::object();
   for (const auto& [name, value] : s.figures) figures[name] = number(value);
   j["figures"] = std::move(figures);
+  if (s.client.enabled) {
+    const ClientRetryFigures& c = s.client;
+    j["client"] = Json{{"originals", c.originals},
+                       {"sends", c.sends},
+                       {"amplification", number(c.amplification)},
+                       {"peak_interval_amplification", number(c.peak_interval_amplification)},
+                       {"timeouts", c.timeouts},
+                       {"retries", c.retries},
+                       {"budget_refused", c.budget_refused},
+                       {"failed_attempts", c.failed_attempts},
+                       {"late_answers", c.late_answers}};
+  }
   Json ts;
   ts["interval_ms"] = number(s.timeseries.interval_ms);
   ts["t_s"] = s.timeseries.t_s;

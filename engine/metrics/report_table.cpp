@@ -129,6 +129,16 @@ std::string report_table(const RunReport& report) {
   std::string out = title + line(header);
   for (const auto& r : rows) out += line(r);
   for (const StrategyReport& s : report.strategies) {
+    // Client retries: the load the clients offered against the requests they meant.
+    if (!s.client.enabled) continue;
+    const ClientRetryFigures& c = s.client;
+    out += "retries: " + s.name + ": " + exact(c.sends) + " sends for " + exact(c.originals) +
+           " requests (x" + three_digits(c.amplification) + ", peak interval x" +
+           three_digits(c.peak_interval_amplification) + "); " + exact(c.timeouts) + " timeouts, " +
+           exact(c.retries) + " retries, " + exact(c.budget_refused) + " refused by the budget, " +
+           exact(c.failed_attempts) + " failed after all attempts\n";
+  }
+  for (const StrategyReport& s : report.strategies) {
     for (const std::string& w : s.warnings) out += "warning: " + s.name + ": " + w + "\n";
     for (int i = 0; i < kOpCount; ++i) {  // latencies past the histograms' 1 h top
       if (const std::uint64_t n = s.ops[i].latency_us.overflows; n > 0) {

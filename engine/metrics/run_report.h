@@ -99,6 +99,22 @@ struct TimeSeriesFigures {
   std::vector<std::pair<std::string, std::vector<double>>> columns;
 };
 
+// Client retries (workload.client.timeout_ms > 0): what the clients sent, over the whole run
+// (warm-up included). A request is one original; each timed-out call resent is a retry.
+struct ClientRetryFigures {
+  bool enabled = false;         // the JSON has `client` only when it is
+  std::uint64_t originals = 0;  // requests the workload made (each counted once)
+  std::uint64_t sends = 0;      // calls sent: originals + retries (the offered load)
+  double amplification = 0;     // sends / originals
+  // The largest sends / originals of one time-series interval (by send time).
+  double peak_interval_amplification = 0;
+  std::uint64_t timeouts = 0;         // calls the client abandoned after timeout_ms
+  std::uint64_t retries = 0;          // resends of a timed-out call (same request id)
+  std::uint64_t budget_refused = 0;   // retries the token bucket refused (request failed)
+  std::uint64_t failed_attempts = 0;  // requests that timed out max_attempts times
+  std::uint64_t late_answers = 0;     // answers of abandoned calls (applied, not accepted)
+};
+
 // One request's answer, for comparing two runs of one request stream answer by answer (kept
 // only when asked: RunOptions::keep_answers, run_real's keep_answers; never in the JSON).
 struct RecordedAnswer {
@@ -112,6 +128,13 @@ struct RecordedAnswer {
   std::int64_t sent_ns = 0, answered_ns = 0;  // world clock
 };
 
+// One post's stored count beside the truth after the drain, as the final check read them
+// (kept only when asked: RunOptions::keep_final_counts; never in the JSON; --final-counts).
+struct FinalCount {
+  PostId post = 0;
+  std::int64_t stored = 0, truth = 0;
+};
+
 struct StrategyReport {
   std::string name;
   std::string kind;
@@ -123,6 +146,7 @@ struct StrategyReport {
   std::vector<SloVerdict> slo;
   BackendFigures backends;
   std::vector<std::pair<std::string, double>> figures;  // strategy-specific counts
+  ClientRetryFigures client;
   TimeSeriesFigures timeseries;
   std::uint64_t events = 0;
   double wall_seconds = 0;  // wall clock: differs between identical runs
@@ -132,7 +156,8 @@ struct StrategyReport {
   // One line each: what makes these figures less than they seem (a driver behind its
   // schedule, a fault not applied, a server lost mid-run).
   std::vector<std::string> warnings;
-  std::vector<RecordedAnswer> answers;  // by request index, when kept
+  std::vector<RecordedAnswer> answers;   // by request index, when kept
+  std::vector<FinalCount> final_counts;  // by post, when kept
 
   const OpFigures& op(Op o) const { return ops[static_cast<int>(o)]; }
   bool slo_pass() const {

@@ -11,7 +11,8 @@
 namespace likesim {
 
 RunReport run_real(const Scenario& scenario, RunProgress* progress,
-                   const std::function<void(const std::string&)>& say, bool keep_answers) {
+                   const std::function<void(const std::string&)>& say, bool keep_answers,
+                   bool keep_final_counts) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::vector<StrategyReport> reports;
   std::uint64_t events = 0;
@@ -29,6 +30,7 @@ RunReport run_real(const Scenario& scenario, RunProgress* progress,
                                           i == 0 ? say : quiet);
       run = std::make_unique<StrategyRun>(scenario, config, *world, sp);
       if (keep_answers) run->keep_answers();
+      if (keep_final_counts) run->keep_final_counts();
       reports.push_back(run->run());
       events += run->events();
       longest = std::max(longest, run->simulated_seconds());

@@ -18,8 +18,10 @@
 
 namespace likesim {
 
-// `keep_answers`: every request's answer in StrategyReport::answers (tests).
+// `keep_answers`: every request's answer in StrategyReport::answers (tests);
+// `keep_final_counts`: every post's count and truth in StrategyReport::final_counts.
 RunReport run_real(const Scenario& scenario, RunProgress* progress,
-                   const std::function<void(const std::string&)>& say, bool keep_answers = false);
+                   const std::function<void(const std::string&)>& say, bool keep_answers = false,
+                   bool keep_final_counts = false);
 
 }  // namespace likesim

@@ -80,4 +80,16 @@ Task<bool> SimWorld::crash_redis_node(int, Duration) {
   co_return false;
 }
 
+bool SimWorld::slow_down(SlowBackend backend, Time from, Time until, double factor) {
+  switch (backend) {
+    case SlowBackend::redis:
+      redis_.slow_down(from, until, factor);
+      return true;
+    case SlowBackend::postgres:
+      postgres_.slow_down(from, until, factor);
+      return true;
+  }
+  return false;
+}
+
 }  // namespace likesim

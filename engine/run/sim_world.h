@@ -50,6 +50,7 @@ class SimWorld final : public World {
   Time backends_idle_at() const override { return redis_.idle_at(); }
   std::uint64_t events() const override { return scheduler_.events_processed(); }
   Task<bool> crash_redis_node(int, Duration) override;
+  bool slow_down(SlowBackend backend, Time from, Time until, double factor) override;
   std::string kind() const override { return "sim"; }
 
   Scheduler& scheduler() { return scheduler_; }

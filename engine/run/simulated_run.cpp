@@ -59,6 +59,7 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
                        StrategyRun::log_consumers_of(config));
         StrategyRun run(scenario, config, world, sp);
         if (options.keep_answers) run.keep_answers();
+        if (options.keep_final_counts) run.keep_final_counts();
         reports[i] = run.run();
         events[i] = run.events();
         simulated[i] = run.simulated_seconds();

@@ -16,8 +16,9 @@
 namespace likesim {
 
 struct RunOptions {
-  int jobs = 0;               // threads; 0 = one per hardware thread
-  bool keep_answers = false;  // every request's answer in StrategyReport::answers (tests)
+  int jobs = 0;                    // threads; 0 = one per hardware thread
+  bool keep_answers = false;       // every request's answer in StrategyReport::answers (tests)
+  bool keep_final_counts = false;  // every post's count and truth in StrategyReport::final_counts
 };
 
 RunProgress make_progress(const Scenario& scenario);

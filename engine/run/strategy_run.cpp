@@ -31,7 +31,8 @@ StrategyRun::StrategyRun(const Scenario& scenario, const StrategyConfig& config,
       world_(world),
       series_(from_millis(scenario.interval_ms)),
       warmup_(from_seconds(scenario.warmup_s)),
-      end_(from_seconds(scenario.duration_s)) {
+      end_(from_seconds(scenario.duration_s)),
+      client_(scenario.workload.client, scenario.seed, world.runtime()) {
   strategy_ = make_strategy(config, world_.context(mix64(scenario.seed ^ fnv1a("strategy"))));
   workload_ = make_workload(scenario.workload, scenario.seed, end_);
 }
@@ -63,12 +64,18 @@ StrategyReport StrategyRun::run() {
   // The workload, until every request has been answered. Backends answer every request
   // (timeouts included), so the limit only guards against a strategy that never answers.
   const Time drain_limit = end_ + from_seconds(scenario_.drain_timeout_s);
-  run_until([&] { return (feeder_done_ && in_flight_ == 0) || rt.first_error(); }, drain_limit);
+  // Abandoned calls of retrying clients, and their timers, finish too: nothing is left behind.
+  run_until(
+      [&] {
+        return (feeder_done_ && in_flight_ == 0 && client_.open_calls() == 0) || rt.first_error();
+      },
+      drain_limit);
   if (rt.first_error()) throw std::runtime_error(describe(rt.first_error()));
-  if (in_flight_ != 0) {
-    throw std::runtime_error(std::to_string(in_flight_) + " requests still unanswered " +
-                             std::to_string(scenario_.drain_timeout_s) +
-                             " s after the workload ended");
+  if (in_flight_ != 0 || client_.open_calls() != 0) {
+    throw std::runtime_error(
+        std::to_string(std::max<std::uint64_t>(in_flight_, client_.open_calls())) +
+        " requests still unanswered " + std::to_string(scenario_.drain_timeout_s) +
+        " s after the workload ended");
   }
   series_.finish(rt.now());
   sampling_ = false;
@@ -118,14 +125,17 @@ Task<void> StrategyRun::feed() {
     if (keep_answers_) {
       answer_log_.push_back(RecordedAnswer{r.id, r.post, r.user, r.op, 0, rt.now().count(), 0});
     }
-    rt.start_now(serve(r, index));
+    if (client_.retries(r)) {
+      rt.start_now(serve_retrying(r, index));
+    } else {
+      rt.start_now(serve(r, index));
+    }
   }
   feeder_done_ = true;
 }
 
 void StrategyRun::record(const Request& r, Time sent, bool ok, bool refused) {
   const Time now = world_.runtime().now();
-  --in_flight_;
   OpStats& s = ops_[static_cast<int>(r.op)];
   if (r.intended < warmup_) return;
   ++s.count;
@@ -160,12 +170,13 @@ void StrategyRun::record_answer(std::size_t index, std::uint8_t answer, Time sen
   a.answered_ns = world_.runtime().now().count();
 }
 
-Task<void> StrategyRun::serve(Request r, std::size_t index) {
+Task<void> StrategyRun::serve(Request r, std::size_t index, RetryingClient::Attempt attempt) {
   Runtime& rt = world_.runtime();
   const Time sent = rt.now();
   // Every answer is judged against the truth at the moment it arrives, before the oracle
-  // applies it (AnswerCheck).
+  // applies it (AnswerCheck), whether or not its client still waits for it.
   const std::uint64_t ticket = answers_.on_send(r);
+  RetryingClient::Outcome out;
   switch (r.op) {
     case Op::like: {
       const LikeResult res = co_await strategy_->like(r);
@@ -175,8 +186,8 @@ Task<void> StrategyRun::serve(Request r, std::size_t index) {
       } else if (res == LikeResult::failed) {
         oracle_.on_like_failed(r.post, r.user);
       }
-      record(r, sent, res != LikeResult::failed, res == LikeResult::already_liked);
-      record_answer(index, static_cast<std::uint8_t>(res), sent);
+      out = {res != LikeResult::failed, res == LikeResult::already_liked,
+             static_cast<std::uint8_t>(res)};
       break;
     }
     case Op::unlike: {
@@ -187,22 +198,20 @@ Task<void> StrategyRun::serve(Request r, std::size_t index) {
       } else if (res == UnlikeResult::failed) {
         oracle_.on_unlike_failed(r.post, r.user);
       }
-      record(r, sent, res != UnlikeResult::failed, res == UnlikeResult::not_liked);
-      record_answer(index, static_cast<std::uint8_t>(res), sent);
+      out = {res != UnlikeResult::failed, res == UnlikeResult::not_liked,
+             static_cast<std::uint8_t>(res)};
       break;
     }
     case Op::count: {
       const CountResult res = co_await strategy_->count(r.post);
       if (res.ok) check_read(r.post, res.count, rt.now());
-      record(r, sent, res.ok, false);
-      record_answer(index, res.ok ? 0 : 2, sent);
+      out = {res.ok, false, static_cast<std::uint8_t>(res.ok ? 0 : 2)};
       break;
     }
     case Op::status: {
       const StatusResult res = co_await strategy_->status(r.post, r.user);
       if (answers_.status_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
-      record(r, sent, res.ok, false);
-      record_answer(index, !res.ok ? 2 : res.liked ? 1 : 0, sent);
+      out = {res.ok, false, static_cast<std::uint8_t>(!res.ok ? 2 : res.liked ? 1 : 0)};
       break;
     }
     case Op::batch_count: {
@@ -213,12 +222,48 @@ Task<void> StrategyRun::serve(Request r, std::size_t index) {
           check_read(r.post + static_cast<PostId>(i), res.counts[i], rt.now());
         }
       }
-      record(r, sent, res.ok, false);
-      record_answer(index, res.ok ? 0 : 2, sent);
+      out = {res.ok, false, static_cast<std::uint8_t>(res.ok ? 0 : 2)};
       break;
     }
   }
   answers_.on_answer(r);
+  if (attempt.call != RetryingClient::kNoCall) {
+    client_.on_answer(attempt, out);
+    co_return;
+  }
+  --in_flight_;
+  record(r, sent, out.ok, out.refused);
+  record_answer(index, out.answer, sent);
+}
+
+Task<void> StrategyRun::serve_retrying(Request r, std::size_t index) {
+  Runtime& rt = world_.runtime();
+  const RetryingClient::Call call = client_.open(r);
+  for (int number = 1;; ++number) {
+    const Time sent = rt.now();
+    const Request send = client_.begin_attempt(call, r, number);
+    rt.start_now(serve(send, index, RetryingClient::Attempt{call, number}));
+    rt.start_now(client_.timer(call, number));
+    co_await client_.wait(call);
+    if (client_.answered(call)) {
+      // Latency from the intended time to the first answer the client accepted.
+      const RetryingClient::Outcome out = client_.outcome(call);
+      --in_flight_;
+      record(r, sent, out.ok, out.refused);
+      record_answer(index, out.answer, sent);
+      break;
+    }
+    const std::optional<Duration> backoff = client_.after_timeout(call, number);
+    if (!backoff) {
+      // Out of attempts or of budget: the client reports a failure.
+      --in_flight_;
+      record(r, sent, false, false);
+      record_answer(index, 2, sent);
+      break;
+    }
+    co_await rt.sleep_for(*backoff);
+  }
+  client_.close(call);
 }
 
 Task<void> StrategyRun::inject_fault(FaultSpec fault) {
@@ -230,6 +275,10 @@ Task<void> StrategyRun::inject_fault(FaultSpec fault) {
       break;
     case FaultKind::consumer_crash:
       applied = strategy_->crash_consumer(fault.target);
+      break;
+    case FaultKind::backend_slowdown:
+      slow_down(fault);
+      applied = true;  // or warned about: nothing a strategy lacks
       break;
     case FaultKind::redis_node_crash: {
       const bool crashed =
@@ -248,13 +297,36 @@ Task<void> StrategyRun::inject_fault(FaultSpec fault) {
   if (!applied && !fault.strategy.empty()) ++faults_not_applicable_;
 }
 
+void StrategyRun::slow_down(const FaultSpec& fault) {
+  const Time from = world_.runtime().now();
+  // for_s = 0: to the end of the run (drain and final check included).
+  const Time until = fault.for_s > 0 ? from + from_seconds(fault.for_s) : Time(kMaxDurationNs);
+  if (!world_.slow_down(fault.backend, from, until, fault.factor)) {
+    warnings_.push_back("fault backend_slowdown at " + std::to_string(fault.at_s) +
+                        " s was not applied: likesim slows down only simulated servers (run "
+                        "without --backend real)");
+  }
+}
+
 Task<void> StrategyRun::sample_gauges() {
   Runtime& rt = world_.runtime();
   const Duration interval = from_millis(scenario_.interval_ms);
+  const double per_s = 1.0 / to_seconds(interval);
   for (;;) {
     co_await rt.sleep_for(interval);
     if (!sampling_) break;  // the time series is closed
     world_.sample_gauges(series_, rt.now());
+    if (client_.enabled()) {
+      // Offered load including retries against the original requests, by send time.
+      const RetryingClient::IntervalCounts c = client_.take_interval();
+      const double amplification =
+          c.originals ? static_cast<double>(c.sends) / static_cast<double>(c.originals) : 0;
+      series_.set_gauge("client_sends_per_s", rt.now(), static_cast<double>(c.sends) * per_s);
+      series_.set_gauge("client_originals_per_s", rt.now(),
+                        static_cast<double>(c.originals) * per_s);
+      series_.set_gauge("retry_amplification", rt.now(), amplification);
+      peak_amplification_ = std::max(peak_amplification_, amplification);
+    }
   }
 }
 
@@ -272,7 +344,10 @@ void StrategyRun::final_check() {
   // The backends' own state, read by the world (never through the strategy); a failed read
   // throws and fails the run rather than showing as lost likes.
   BackendState state = world_.read_state();
-  final_ = check_final_state(oracle_, state, StrategyStorage(config_));
+  std::vector<PostCheck> each;
+  final_ = check_final_state(oracle_, state, StrategyStorage(config_),
+                             keep_final_counts_ ? &each : nullptr);
+  for (const PostCheck& c : each) final_counts_.push_back(FinalCount{c.post, c.stored, c.truth});
 }
 
 namespace {
@@ -367,6 +442,8 @@ StrategyReport StrategyRun::build_report() const {
   if (faults_not_applicable_) {
     r.figures.emplace_back("faults_not_applicable", static_cast<double>(faults_not_applicable_));
   }
+  r.client = client_.figures();
+  r.client.peak_interval_amplification = peak_amplification_;
   r.timeseries = series_.figures();
   r.slo = evaluate_slos(scenario_.slos, r);
   r.events = world_.events();
@@ -375,6 +452,7 @@ StrategyReport StrategyRun::build_report() const {
   r.driver_lag_max_ms = static_cast<double>(lag.max) / 1000.0;
   r.warnings = warnings_;
   r.answers = answer_log_;
+  r.final_counts = final_counts_;
   return r;
 }
 

@@ -23,6 +23,7 @@
 #include "engine/metrics/run_report.h"
 #include "engine/metrics/time_series.h"
 #include "engine/run/answer_check.h"
+#include "engine/run/retrying_client.h"
 #include "engine/run/run_progress.h"
 #include "engine/run/world.h"
 #include "engine/scenario/scenario.h"
@@ -50,6 +51,8 @@ class StrategyRun {
 
   // Keep every request's answer in the report (StrategyReport::answers, by request index).
   void keep_answers() { keep_answers_ = true; }
+  // Keep every checked post's stored count and truth (StrategyReport::final_counts).
+  void keep_final_counts() { keep_final_counts_ = true; }
 
   // Engine figures of the finished run.
   std::uint64_t events() const { return world_.events(); }
@@ -69,9 +72,17 @@ class StrategyRun {
   };
 
   Task<void> feed();
-  Task<void> serve(Request r, std::size_t index);
+  // One call of `r` to the strategy, judged and applied to the truth when it answers. Without
+  // a retrying client (attempt.call == kNoCall) the answer is the request's; otherwise it goes
+  // to the client, which accepts it or has abandoned the attempt.
+  Task<void> serve(Request r, std::size_t index, RetryingClient::Attempt attempt = {});
+  // A request of a retrying client: attempts, timeouts and backoffs until one answer is
+  // accepted or the client gives up (retrying_client.h).
+  Task<void> serve_retrying(Request r, std::size_t index);
   void record_answer(std::size_t index, std::uint8_t answer, Time sent);
   Task<void> inject_fault(FaultSpec fault);
+  // Applies a backend_slowdown fault through the world, or warns that it cannot.
+  void slow_down(const FaultSpec& fault);
   Task<void> sample_gauges();
   Task<void> drain();
   Task<void> wake_at(Time t, bool* woke);
@@ -104,6 +115,8 @@ class StrategyRun {
   std::uint64_t offered_ = 0;    // requests with intended time in the measured window
   std::uint64_t completed_ = 0;  // answered without failure in the measured window
   std::uint64_t in_flight_ = 0;
+  RetryingClient client_;
+  double peak_amplification_ = 0;  // the largest sends / originals of one interval
   bool feeder_done_ = false;
   bool drained_ = false;
   bool drain_timed_out_ = false;
@@ -111,6 +124,8 @@ class StrategyRun {
   bool keep_answers_ = false;
   std::vector<RecordedAnswer> answer_log_;
   FinalFigures final_;
+  bool keep_final_counts_ = false;
+  std::vector<FinalCount> final_counts_;
   std::uint64_t faults_not_applicable_ = 0;
   std::vector<std::string> warnings_;
   LatencyHistogram driver_lag_;  // actual start - intended start, per request

@@ -17,6 +17,7 @@
 #include "engine/metrics/run_report.h"
 #include "engine/metrics/time_series.h"
 #include "engine/run/run_progress.h"
+#include "engine/scenario/scenario.h"
 #include "strategies/strategy.h"
 
 namespace likesim {
@@ -64,6 +65,14 @@ class World {
   // world cannot (the simulator does not model a node's persistence); throws when there is no
   // such node or it cannot be restarted.
   virtual Task<bool> crash_redis_node(int node, Duration down_for) = 0;
+
+  // A backend_slowdown fault: every service time of `backend` that starts in [from, until) is
+  // `factor` times longer. Returns false when this world cannot (real servers are not slowed
+  // down by likesim).
+  virtual bool slow_down(SlowBackend /*backend*/, Time /*from*/, Time /*until*/,
+                         double /*factor*/) {
+    return false;
+  }
 
   // "sim" or "real".
   virtual std::string kind() const = 0;

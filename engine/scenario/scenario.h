@@ -35,7 +35,8 @@ struct FaultSpec {
   int target = 0;         // app server, consumer or Redis node index
   double down_for_s = 2;  // redis_node_crash: kill -9, then restart this much later
   // backend_slowdown: every service time of `backend` (all its nodes) is `factor` times
-  // longer for for_s seconds (a GC pause, a noisy neighbour, a failing disk), in simulation.
+  // longer for for_s seconds (0 = to the end of the run; a GC pause, a noisy neighbour, a
+  // failing disk), in simulation: a real run warns that it was not applied.
   SlowBackend backend = SlowBackend::redis;
   double factor = 10;
   double for_s = 10;

@@ -20,10 +20,11 @@ static_assert(TOML_EXCEPTIONS, "the loader expects toml++ to throw parse errors"
 
 namespace likesim {
 
-absl::StatusOr<Scenario> load_scenario(const std::string& path,
+namespace {
+
+absl::StatusOr<Scenario> read_scenario(absl::StatusOr<toml::table> root, const std::string& path,
                                        const std::vector<std::string>& overrides,
                                        const std::string& costs_path) {
-  absl::StatusOr<toml::table> root = parse_toml_file(path, "scenario");
   if (!root.ok()) return root.status();
   try {
     std::vector<std::pair<std::string, std::string>> costs;
@@ -42,6 +43,19 @@ absl::StatusOr<Scenario> load_scenario(const std::string& path,
   } catch (const std::logic_error& e) {  // a key read without a range: a bug, not bad input
     return absl::InternalError(e.what());
   }
+}
+
+}  // namespace
+
+absl::StatusOr<Scenario> load_scenario(const std::string& path,
+                                       const std::vector<std::string>& overrides,
+                                       const std::string& costs_path) {
+  return read_scenario(parse_toml_file(path, "scenario"), path, overrides, costs_path);
+}
+
+absl::StatusOr<Scenario> load_scenario_text(std::string_view text, const std::string& name,
+                                            const std::vector<std::string>& overrides) {
+  return read_scenario(parse_toml_text(text, name), name, overrides, {});
 }
 
 }  // namespace likesim

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -27,5 +28,10 @@ namespace likesim {
 absl::StatusOr<Scenario> load_scenario(const std::string& path,
                                        const std::vector<std::string>& overrides,
                                        const std::string& costs_path = {});
+
+// The same for a document in memory (the fuzzer's entry point); `name` stands for the file in
+// messages, and paths in it are relative to name's folder.
+absl::StatusOr<Scenario> load_scenario_text(std::string_view text, const std::string& name,
+                                            const std::vector<std::string>& overrides = {});
 
 }  // namespace likesim

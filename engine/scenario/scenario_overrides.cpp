@@ -99,6 +99,10 @@ absl::StatusOr<toml::table> parse_toml_file(const std::string& path, std::string
           cat("cannot read ", what, " '", path, "': ", std::strerror(error)));
     }
   }
+  return parse_toml_text(text, path);
+}
+
+absl::StatusOr<toml::table> parse_toml_text(std::string_view text, const std::string& path) {
   try {
     return toml::parse(text, path);
   } catch (const toml::parse_error& e) {

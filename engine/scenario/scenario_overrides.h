@@ -22,6 +22,8 @@ void apply_override(ValueReader& reader, const std::string& set, const std::stri
 
 // Reads and parses a TOML file; `what` names it in messages ("scenario", "cost file").
 absl::StatusOr<toml::table> parse_toml_file(const std::string& path, std::string_view what);
+// The same for a document already in memory; `path` names it in messages.
+absl::StatusOr<toml::table> parse_toml_text(std::string_view text, const std::string& path);
 
 // A cost file's values as overrides "backends.redis.request_us=11.2", each with its FILE:LINE.
 // Throws LoadError for anything but [backends.redis|postgres|kafka] values.

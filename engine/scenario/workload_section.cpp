@@ -4,6 +4,7 @@
 
 #include "engine/scenario/scenario_reader.h"
 #include "engine/scenario/scenario_schema.h"
+#include "workloads/cascade_sizes.h"
 
 namespace likesim {
 
@@ -87,6 +88,15 @@ void ScenarioReader::read_workload(const toml::table& t, WorkloadConfig& w) {
     number(*h, p, "cascades_per_s", c.cascades_per_s);
     number(*h, p, "first_cascade_s", c.first_cascade_s);
     path_from_here(*h, p, "sizes_file", c.sizes_file);
+    if (!c.sizes_file.empty()) {
+      // Read now, so that a bad row stops the load (exit 2) naming the sizes file's line.
+      const absl::StatusOr<CascadeSizes> sizes = CascadeSizes::from_file(c.sizes_file, 1);
+      if (absl::IsNotFound(sizes.status())) {
+        fail_at(*h->get("sizes_file"), join_key(p, "sizes_file"),
+                std::string(sizes.status().message()));
+      }
+      if (!sizes.ok()) throw LoadError{std::string(sizes.status().message())};
+    }
     number(*h, p, "size_alpha", c.size_alpha);
     number(*h, p, "size_min", c.size_min);
     number(*h, p, "size_max", c.size_max);

@@ -93,7 +93,9 @@ void read_node(const Endpoint& e, std::chrono::milliseconds timeout, BackendStat
     const std::optional<KeyId> k = parse_key(text);
     if (k && k->kind != KeyKind::bloom) keys.emplace_back(*k, std::string(text));
   });
-  for (const auto& [key, text] : keys) {
+  for (const auto& entry : keys) {  // not a structured binding: clang 14 cannot capture one
+    const KeyId& key = entry.first;
+    const std::string& text = entry.second;
     if (key.kind == KeyKind::like_set) {
       scan(c.get(), {"SSCAN", text}, [&](std::string_view member) {
         out.add_redis_member(key, static_cast<UserId>(to_int(member, "SSCAN " + text)));

@@ -46,14 +46,17 @@ PostgresServer::PostgresServer(Scheduler& s, const PostgresCosts& costs, std::ui
       free_cpus_(cpu_cores_) {}
 
 Duration PostgresServer::draw(double us) {
-  return from_micros(draw_service_us(costs_.distribution, costs_.service_shape, us, rng_));
+  return slowdowns_.stretch(
+      sched_->now(),
+      from_micros(draw_service_us(costs_.distribution, costs_.service_shape, us, rng_)));
 }
 
 // The measured service shape is a statement's (like_exists minus SELECT 1): the WAL flush,
 // commit CPU and lock contention keep their means under `empirical` (exponential still
 // spreads them, as it always has).
 Duration PostgresServer::draw_other(double us) {
-  return from_micros(draw_service_us(costs_.distribution, EmpiricalShape{}, us, rng_));
+  return slowdowns_.stretch(
+      sched_->now(), from_micros(draw_service_us(costs_.distribution, EmpiricalShape{}, us, rng_)));
 }
 
 Duration PostgresServer::cost_of(const DbStatement& s) const {

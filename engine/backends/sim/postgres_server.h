@@ -40,6 +40,7 @@
 #include "engine/backends/sim/cost_model.h"
 #include "engine/backends/sim/postgres_tables.h"
 #include "engine/backends/sim/row_lock_table.h"
+#include "engine/backends/sim/slowdown.h"
 #include "engine/core/random_stream.h"
 #include "engine/core/scheduler.h"
 #include "engine/metrics/latency_histogram.h"
@@ -61,6 +62,11 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   PostgresServer(Scheduler& s, const PostgresCosts& costs, std::uint64_t seed);
 
   void submit(DbCall* call) override;
+
+  // A backend_slowdown fault: CPU costs, WAL flushes and contention are `factor` times longer
+  // in [from, until), from when each is drawn (a statement's cost when it is issued; round trips
+  // are not slowed).
+  void slow_down(Time from, Time until, double factor) { slowdowns_.add(from, until, factor); }
 
   const PostgresStats& stats() const { return stats_; }
   int cpu_cores() const { return cpu_cores_; }
@@ -185,6 +191,7 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   RowLockTable like_locks_;  // likes rows, by pack_like(post, user)
   PostgresTables tables_;
   PostgresStats stats_;
+  Slowdowns slowdowns_;
 };
 
 }  // namespace likesim::sim

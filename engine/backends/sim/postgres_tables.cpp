@@ -25,7 +25,10 @@ void PostgresTables::for_each_counter(absl::FunctionRef<void(PostId, std::int64_
 }
 
 void PostgresTables::for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const {
-  for (const auto& [post, users] : likes_) users.for_each([&](UserId u) { f(post, u); });
+  for (const auto& entry : likes_) {  // clang 14 cannot capture a structured binding
+    const PostId post = entry.first;
+    entry.second.for_each([&](UserId u) { f(post, u); });
+  }
 }
 
 bool TxnView::like(PostId post, UserId user) const {

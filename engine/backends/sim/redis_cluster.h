@@ -91,6 +91,10 @@ class RedisCluster final : public KvExecutor, private EventHandler {
     for (const RedisNode& n : nodes_) t = std::max(t, n.idle_at());
     return t;
   }
+  // A backend_slowdown fault on every node (RedisNode::slow_down).
+  void slow_down(Time from, Time until, double factor) {
+    for (RedisNode& n : nodes_) n.slow_down(from, until, factor);
+  }
   // The integer value of a key now (0 if missing), without cost: for tests and checks.
   std::int64_t peek_value(KeyId key) const { return nodes_[node_of(key)].peek_value(key); }
   // Every integer key and set member on every node (see RedisNode): for the final check.

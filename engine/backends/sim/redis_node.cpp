@@ -129,6 +129,13 @@ Served RedisNode::serve_work(Time arrival, double service_us, bool modifies, std
   return schedule(arrival, draw(service_us), modifies, ticket, closed);
 }
 
+Duration RedisNode::slowed(Time start, Duration service) {
+  if (slowdowns_.empty()) return service;
+  const Duration d = slowdowns_.stretch(start, service);
+  stats_.busy_ns += (d - service).count();  // the thread is busy for the slowed time
+  return d;
+}
+
 Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::uint32_t ticket,
                            std::vector<ClosedRequest>& closed) {
   stats_.busy_ns += service.count();
@@ -136,7 +143,7 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
   if (!batches()) {
     const Time start = std::max(arrival, free_at_);
     const std::size_t queued = queue_at(arrival) + 1;
-    free_at_ = start + service;
+    free_at_ = start + slowed(start, service);
     completions_.push_back(free_at_.count());
     stats_.max_queue = std::max(stats_.max_queue, queued);
     return Served{free_at_, false, false};
@@ -153,7 +160,7 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
   }
   if (arrival >= free_at_) {
     // The thread is idle: it reads this request alone, serves it, fsyncs and replies.
-    const Time done = arrival + service + fsync_for(modifies);
+    const Time done = arrival + slowed(arrival, service) + fsync_for(modifies);
     free_at_ = done;
     sleep_owed_ = true;
     ++stats_.iterations;
@@ -170,7 +177,7 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
 
 void RedisNode::close_batch(Time t, std::vector<ClosedRequest>& closed) {
   if (batch_.tickets.empty() || free_at_ > t) return;
-  const Time done = free_at_ + batch_.service + fsync_for(batch_.modifies);
+  const Time done = free_at_ + slowed(free_at_, batch_.service) + fsync_for(batch_.modifies);
   for (const std::uint32_t ticket : batch_.tickets) {
     closed.push_back(ClosedRequest{ticket, done});
     completions_.push_back(done.count());
@@ -198,8 +205,9 @@ void RedisNode::for_each_value(absl::FunctionRef<void(const KeyId&, std::int64_t
 }
 
 void RedisNode::for_each_set_member(absl::FunctionRef<void(const KeyId&, UserId)> f) const {
-  for (const auto& [key, members] : sets_) {
-    members.for_each([&](UserId u) { f(key, u); });
+  for (const auto& entry : sets_) {  // clang 14 cannot capture a structured binding
+    const KeyId& key = entry.first;
+    entry.second.for_each([&](UserId u) { f(key, u); });
   }
 }
 

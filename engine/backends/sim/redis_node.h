@@ -32,6 +32,7 @@
 #include "absl/functional/function_ref.h"
 #include "engine/backends/kv.h"
 #include "engine/backends/sim/cost_model.h"
+#include "engine/backends/sim/slowdown.h"
 #include "engine/core/random_stream.h"
 #include "engine/core/sim_time.h"
 #include "engine/model/user_set.h"
@@ -76,6 +77,10 @@ class RedisNode {
   // time (drawn here), `modifies` if it changed data (so the AOF has something to fsync).
   Served serve_work(Time arrival, double service_us, bool modifies, std::uint32_t ticket,
                     std::vector<ClosedRequest>& closed);
+  // A backend_slowdown fault: the thread serves commands `factor` times slower in
+  // [from, until) (by when it serves them, not when they arrived; an fsync's disk and a
+  // sleeping iteration keep their cost).
+  void slow_down(Time from, Time until, double factor) { slowdowns_.add(from, until, factor); }
   // Closes the open iteration if the thread starts it at or before `t`.
   void close_batch(Time t, std::vector<ClosedRequest>& closed);
 
@@ -106,6 +111,8 @@ class RedisNode {
   // A sleeping iteration's cost (iteration_us), after its replies: the thread reads again
   // later.
   Duration sleep_cost();
+  // `service` of command work started at `start`, stretched by the slowdowns.
+  Duration slowed(Time start, Duration service);
   Served schedule(Time arrival, Duration service, bool modifies, std::uint32_t ticket,
                   std::vector<ClosedRequest>& closed);
   bool fsync_always() const { return costs_->appendfsync == RedisCosts::Appendfsync::always; }
@@ -129,6 +136,7 @@ class RedisNode {
   absl::flat_hash_map<KeyId, UserSet> sets_;                       // like_set keys
   absl::flat_hash_map<std::uint64_t, std::uint64_t> bloom_words_;  // (post, word) -> bits
   RedisNodeStats stats_;
+  Slowdowns slowdowns_;
 };
 
 }  // namespace likesim::sim

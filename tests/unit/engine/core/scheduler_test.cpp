@@ -188,6 +188,11 @@ Task<std::int64_t> deep(int n) {
 Task<void> run_deep(std::int64_t& out) { out = co_await deep(100000); }
 
 TEST(Task, DeepChainsDoNotOverflowTheStack) {
+#if defined(__SANITIZE_ADDRESS__)
+  // Symmetric transfer is a tail call; AddressSanitizer's instrumentation keeps the caller's
+  // frame alive, so every resume grows the stack there (scripts/sanitize).
+  GTEST_SKIP() << "symmetric transfer needs tail calls, which AddressSanitizer prevents";
+#endif
   Scheduler s;
   SimRuntime rt(s);
   std::int64_t out = -1;
