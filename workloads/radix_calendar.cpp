@@ -6,9 +6,11 @@ namespace likesim {
 
 namespace {
 
-bool after(const RadixCalendar::Entry& a, const RadixCalendar::Entry& b) {
+// Lambdas, not functions: std::sort and the heap calls inline a lambda's body; a function
+// passed by pointer stayed an out-of-line call per comparison.
+constexpr auto after = [](const RadixCalendar::Entry& a, const RadixCalendar::Entry& b) {
   return a.time > b.time || (a.time == b.time && a.tag > b.tag);
-}
+};
 
 }  // namespace
 
@@ -69,7 +71,8 @@ bool RadixCalendar::open_next() {
     if (level == 0) {
       cursor_ = (cursor_ & ~std::uint64_t{kSlots - 1}) | static_cast<std::uint64_t>(index);
       run_.swap(l.slots[index]);
-      std::sort(run_.begin(), run_.end(), before);
+      std::sort(run_.begin(), run_.end(),
+                [](const Entry& a, const Entry& b) { return before(a, b); });
       run_pos_ = 0;
       open_ = true;
       return true;
