@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/cli/command_line.h"
 #include "engine/cli/run_session.h"
 #include "engine/scenario/scenario_loader.h"
 #include "workloads/trace_writer.h"
@@ -44,21 +45,8 @@ int record_command(int argc, char** argv) {
       "set", po::value(&overrides)->composing()->value_name("KEY=VALUE"),
       "override any scenario value, e.g. --set duration_s=30 (repeatable)")(
       "quiet,q", "print nothing but errors");
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "likesim record: " << e.what() << " (see likesim record --help)\n";
-    return 2;
-  }
+  if (!parse_command_line(argc, argv, visible, "scenario", scenario_path, "record", vm)) return 2;
   if (vm.count("help")) {
     std::cout << visible << "\nExample:\n"
               << "  likesim record scenarios/celebrity.toml --trace burst.bin\n"

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <string>
 
+#include "engine/cli/command_line.h"
 #include "engine/cli/run_session.h"
 #include "workloads/trace_reader.h"
 
@@ -68,21 +69,8 @@ int replay_command(int argc, char** argv) {
       "cascade: count reads of the post per like (default 1)")(
       "no-background", "cascade: without the scenario's steady background");
   session.add_options(visible);
-  po::options_description hidden;
-  hidden.add_options()("trace", po::value(&trace));
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description positional;
-  positional.add("trace", 1);
-
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "likesim replay: " << e.what() << " (see likesim replay --help)\n";
-    return 2;
-  }
+  if (!parse_command_line(argc, argv, visible, "trace", trace, "replay", vm)) return 2;
   if (vm.count("help")) {
     std::cout << visible << "\nExamples:\n"
               << "  likesim record scenarios/celebrity.toml --trace burst.bin\n"

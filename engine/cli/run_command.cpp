@@ -4,6 +4,7 @@
 #include <iostream>
 #include <string>
 
+#include "engine/cli/command_line.h"
 #include "engine/cli/run_session.h"
 
 namespace po = boost::program_options;
@@ -32,21 +33,8 @@ int run_command(int argc, char** argv) {
   RunSession session("run");
   po::options_description visible(kUsage);
   session.add_options(visible);
-  po::options_description hidden;
-  hidden.add_options()("scenario", po::value(&scenario_path));
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description positional;
-  positional.add("scenario", 1);
-
   po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "likesim run: " << e.what() << " (see likesim run --help)\n";
-    return 2;
-  }
+  if (!parse_command_line(argc, argv, visible, "scenario", scenario_path, "run", vm)) return 2;
   if (vm.count("help")) {
     std::cout << visible
               << "\nExample:\n  likesim run scenarios/celebrity.toml --out report.json\n";

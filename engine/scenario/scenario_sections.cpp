@@ -75,14 +75,12 @@ Scenario ScenarioReader::read() {
   number(r, "", "drain_timeout_s", s.drain_timeout_s);
   number(r, "", "interval_ms", s.interval_ms);
   if (s.duration_s * 1000 / s.interval_ms > kMaxIntervals) {
-    const toml::node* n = r.get("interval_ms");
-    if (!n) n = r.get("duration_s");
-    fail_at(*n, n == r.get("interval_ms") ? "interval_ms" : "duration_s",
-            cat("duration_s = ", format_number(s.duration_s),
-                " at interval_ms = ", format_number(s.interval_ms), " makes ",
-                format_number(std::ceil(s.duration_s * 1000 / s.interval_ms)),
-                " time-series intervals; at most ", format_number(kMaxIntervals),
-                " (raise interval_ms)"));
+    fail_at_either(r, "", "interval_ms", "duration_s",
+                   cat("duration_s = ", format_number(s.duration_s),
+                       " at interval_ms = ", format_number(s.interval_ms), " makes ",
+                       format_number(std::ceil(s.duration_s * 1000 / s.interval_ms)),
+                       " time-series intervals; at most ", format_number(kMaxIntervals),
+                       " (raise interval_ms)"));
   }
 
   if (const toml::table* w = take_table(r, "", "workload")) read_workload(*w, s.workload);
@@ -236,12 +234,10 @@ StrategyConfig ScenarioReader::read_strategy(const std::string& name, const toml
     number(t, p, "hot_likes_per_s", k.hot_likes_per_s, sec);
     number(t, p, "cool_likes_per_s", k.cool_likes_per_s, sec);
     if (k.cool_likes_per_s > k.hot_likes_per_s) {
-      const toml::node* n = t.get("cool_likes_per_s");
-      if (!n) n = t.get("hot_likes_per_s");
-      fail_at(*n,
-              join_key(p, n == t.get("cool_likes_per_s") ? "cool_likes_per_s" : "hot_likes_per_s"),
-              cat("cool_likes_per_s must be <= hot_likes_per_s, got ",
-                  format_number(k.cool_likes_per_s), " > ", format_number(k.hot_likes_per_s)));
+      fail_at_either(
+          t, p, "cool_likes_per_s", "hot_likes_per_s",
+          cat("cool_likes_per_s must be <= hot_likes_per_s, got ",
+              format_number(k.cool_likes_per_s), " > ", format_number(k.hot_likes_per_s)));
     }
     read_dedup(t, p, k.dedup);
     integer(t, p, "dedup_shards", k.dedup_shards, sec);

@@ -33,6 +33,15 @@ void ValueReader::fail_at(const toml::node& n, std::string_view key, std::string
   throw LoadError{cat(where(n), ": ", key, ": ", what)};
 }
 
+void ValueReader::fail_at_either(const toml::table& t, std::string_view prefix,
+                                 std::string_view first, std::string_view second,
+                                 std::string_view what) const {
+  for (const std::string_view key : {first, second}) {
+    if (const toml::node* n = t.get(key)) fail_at(*n, join_key(prefix, key), what);
+  }
+  fail_at(t, prefix, what);
+}
+
 void ValueReader::fail_file(std::string_view what) const {
   throw LoadError{cat(file_, ": ", what)};
 }

@@ -60,6 +60,11 @@ class ValueReader {
   std::string where(const toml::node& n) const;
   [[noreturn]] void fail_at(const toml::node& n, std::string_view key, std::string_view what) const;
   [[noreturn]] void fail_file(std::string_view what) const;
+  // A rule that ties two keys of table `t` failed: the error names `first` if the table sets
+  // it, else `second` (else the table itself).
+  [[noreturn]] void fail_at_either(const toml::table& t, std::string_view prefix,
+                                   std::string_view first, std::string_view second,
+                                   std::string_view what) const;
 
   // --- reading values; each marks its node as used --------------------------------------------
   const toml::node* take(const toml::table& t, std::string_view key);

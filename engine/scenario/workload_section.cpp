@@ -30,12 +30,9 @@ void ScenarioReader::read_workload(const toml::table& t, WorkloadConfig& w) {
     number(*st, p, "batch_fraction", c.batch_fraction);
     integer(*st, p, "batch_size", c.batch_size);
     if (c.status_fraction + c.batch_fraction > 1) {
-      const toml::node* n = st->get("batch_fraction");
-      if (!n) n = st->get("status_fraction");
-      fail_at(*n,
-              join_key(p, n == st->get("batch_fraction") ? "batch_fraction" : "status_fraction"),
-              cat("status_fraction + batch_fraction must be <= 1, got ",
-                  format_number(c.status_fraction), " + ", format_number(c.batch_fraction)));
+      fail_at_either(*st, p, "batch_fraction", "status_fraction",
+                     cat("status_fraction + batch_fraction must be <= 1, got ",
+                         format_number(c.status_fraction), " + ", format_number(c.batch_fraction)));
     }
   }
   if (const toml::table* ce = take_table(t, "workload", "celebrity")) {
@@ -77,11 +74,9 @@ void ScenarioReader::read_workload(const toml::table& t, WorkloadConfig& w) {
     number(*h, p, "mark_alpha", c.mark_alpha);
     number(*h, p, "mark_beta", c.mark_beta);
     if (c.mark_alpha > 0 && c.mark_beta >= c.mark_alpha) {
-      const toml::node* n = h->get("mark_beta");
-      if (!n) n = h->get("mark_alpha");
-      fail_at(*n, join_key(p, n == h->get("mark_beta") ? "mark_beta" : "mark_alpha"),
-              cat("mark_beta must be < mark_alpha (else E[m^beta] is infinite), got ",
-                  format_number(c.mark_beta), " >= ", format_number(c.mark_alpha)));
+      fail_at_either(*h, p, "mark_beta", "mark_alpha",
+                     cat("mark_beta must be < mark_alpha (else E[m^beta] is infinite), got ",
+                         format_number(c.mark_beta), " >= ", format_number(c.mark_alpha)));
     }
     number(*h, p, "horizon_s", c.horizon_s);
     number(*h, p, "rate_multiplier", c.rate_multiplier);
@@ -101,11 +96,9 @@ void ScenarioReader::read_workload(const toml::table& t, WorkloadConfig& w) {
     number(*h, p, "size_min", c.size_min);
     number(*h, p, "size_max", c.size_max);
     if (c.size_max < c.size_min) {
-      const toml::node* n = h->get("size_max");
-      if (!n) n = h->get("size_min");
-      fail_at(*n, join_key(p, n == h->get("size_max") ? "size_max" : "size_min"),
-              cat("size_max must be >= size_min, got ", format_number(c.size_max), " < ",
-                  format_number(c.size_min)));
+      fail_at_either(*h, p, "size_max", "size_min",
+                     cat("size_max must be >= size_min, got ", format_number(c.size_max), " < ",
+                         format_number(c.size_min)));
     }
     number(*h, p, "size_scale", c.size_scale);
     integer(*h, p, "first_post", c.first_post);
