@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 std::string write_file(const std::string& name, const std::string& text) {
   const fs::path dir = fs::temp_directory_path() / "likesim_scenario_ranges_test" /
                        // one folder per test: ctest runs the tests of a file at once
-                       testing::UnitTest::GetInstance()->current_test_info()->name();
+                       ::testing::UnitTest::GetInstance()->current_test_info()->name();
   fs::create_directories(dir);
   const fs::path path = dir / name;
   std::ofstream(path) << text;
