@@ -28,6 +28,7 @@ constexpr int kMaxTabulatedChildren = 128;
 HawkesCascades::HawkesCascades(const HawkesConfig& config, CascadeSizes sizes, std::uint64_t seed,
                                Duration duration, int slot_bits)
     : kernel_(HawkesKernel::from_config(config)),
+      delays_(kernel_),
       sizes_(std::move(sizes)),
       branching_(std::clamp(config.branching, 0.0, 1.0)),
       marked_(config.mark_alpha > 0),
@@ -185,7 +186,7 @@ void HawkesCascades::spawn_children(std::int64_t t, std::uint32_t cascade) {
   const double left_ns = static_cast<double>(end_ns_ - t);
   const std::uint64_t like_tag = tag(cascade, 0, kLike);
   for (std::uint32_t i = 0; i < n; ++i) {
-    const double delay_ns = kernel_.inverse_cdf(children_.uniform01()) * ns_per_cascade_s_;
+    const double delay_ns = delays_.draw(children_) * ns_per_cascade_s_;
     if (delay_ns < left_ns) calendar_.push({t + static_cast<std::int64_t>(delay_ns), like_tag});
   }
 }

@@ -24,6 +24,7 @@
 #include "engine/core/random_stream.h"
 #include "engine/core/sim_time.h"
 #include "workloads/cascade_sizes.h"
+#include "workloads/delay_sampler.h"
 #include "workloads/hawkes_kernel.h"
 #include "workloads/radix_calendar.h"
 #include "workloads/workload_config.h"
@@ -79,6 +80,7 @@ class HawkesCascades {
   std::uint32_t search_children_cdf(double v) const;
 
   HawkesKernel kernel_;
+  DelaySampler delays_;  // the children's delays
   CascadeSizes sizes_;
   double branching_;
   double mark_exponent_;  // -beta / alpha: m^beta = U^exponent for m ~ Pareto(alpha)

@@ -1,0 +1,42 @@
+#include "workloads/delay_sampler.h"
+
+namespace likesim {
+
+namespace {
+
+// Below this f(b) / f(a) a piece is too steep for a flat envelope to be cheap: it takes the
+// inverse CDF (with 2048 pieces, only the widest tail pieces of a kernel).
+constexpr double kMinEndRatio = 0.9;
+
+}  // namespace
+
+DelaySampler::DelaySampler(const HawkesKernel& kernel) : kernel_(kernel) {
+  pieces_.resize(kPieces);
+  inv_start_density_.assign(kPieces, 0);
+  // Both kernels are c' (s + shift)^-(1 + theta) past the plateau, so |f'(s)| = (1 + theta)
+  // f(s) / (s + shift).
+  const double shift = kernel.is_seismic() ? 0 : kernel.c();
+  const double knee = kernel.is_seismic() ? kernel.s0() : 0;
+  double a = 0;
+  for (int k = 0; k < kPieces; ++k) {
+    const double b = k + 1 == kPieces ? kernel.horizon()
+                                      : kernel.inverse_cdf(static_cast<double>(k + 1) / kPieces);
+    Piece& p = pieces_[static_cast<std::size_t>(k)];
+    p.start = a;
+    p.width = b - a;
+    const double fa = kernel.pdf(a), fb = kernel.pdf(b);
+    if (b <= knee) {
+      p.end_ratio = 1;
+      p.tangent_at_end = 0;
+    } else if (a < knee || !(fa > 0) || fb / fa < kMinEndRatio) {
+      p.tangent_at_end = -1;
+    } else {
+      p.end_ratio = fb / fa;
+      p.tangent_at_end = (1 + kernel.theta()) * fb / (b + shift) * p.width / fa;
+      inv_start_density_[static_cast<std::size_t>(k)] = 1 / fa;
+    }
+    a = b;
+  }
+}
+
+}  // namespace likesim
