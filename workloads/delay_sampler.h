@@ -40,7 +40,7 @@ class DelaySampler {
   }
 
   // One draw inside piece k given its first point w in [0, 1) (for tests).
-  double draw_in(std::uint32_t k, double w, RandomStream& rng) const {
+  [[gnu::always_inline]] double draw_in(std::uint32_t k, double w, RandomStream& rng) const {
     const Piece& p = pieces_[k];
     for (;;) {
       if (p.tangent_at_end < 0) return exact_in(k, w);
@@ -51,6 +51,11 @@ class DelaySampler {
       if (u <= kernel_.pdf(s) * inv_start_density_[k]) return s;
       w = rng.uniform01();
     }
+  }
+
+  // Where piece k starts (k = kPieces: the horizon).
+  double piece_start(std::uint32_t k) const {
+    return k < kPieces ? pieces_[k].start : kernel_.horizon();
   }
 
   // How piece k draws (for tests).

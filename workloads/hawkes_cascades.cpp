@@ -22,6 +22,9 @@ constexpr int kProfilePoints = 400;
 // Likes with a Poisson mean above this (big accounts) draw their children directly.
 constexpr double kMarkCutMean = 8;
 constexpr int kMaxTabulatedChildren = 128;
+// A root's likes are drawn a group of kernel pieces at a time, ~this many expected per group:
+// few pending per root, and the group's Poisson draw shared by several likes.
+constexpr double kRootGroupLikes = 8;
 
 }  // namespace
 
@@ -73,21 +76,26 @@ HawkesCascades::HawkesCascades(const HawkesConfig& config, CascadeSizes sizes, s
 
 bool HawkesCascades::next(CascadeEvent& out) {
   RadixCalendar::Entry e;
-  if (!calendar_.pop(e)) return false;
-  const auto cascade = static_cast<std::uint32_t>(e.tag >> 32);
-  const auto kind = static_cast<Kind>(e.tag & 3);
-  out.time_ns = e.time;
-  out.cascade = cascade;
-  out.start = kind == kStart;
-  if (kind == kStart) {
-    start_cascade(e.time, cascade);
-  } else {
-    ++likes_;
-    spawn_children(e.time, cascade);
-    if (kind == kRoot) schedule_root(cascade, static_cast<std::uint32_t>(e.tag >> 2) & 0x3fffffffu);
+  for (;;) {
+    if (!calendar_.pop(e)) return false;
+    const auto kind = static_cast<Kind>(e.tag & 3);
+    const auto cascade = static_cast<std::uint32_t>(e.tag >> 32);
+    if (kind == kRoot) {  // the end of a root's group: its next one, no event
+      schedule_root(cascade, static_cast<std::uint32_t>(e.tag >> 2) & 0x3fffffffu);
+      continue;
+    }
+    out.time_ns = e.time;
+    out.cascade = cascade;
+    out.start = kind == kStart;
+    if (kind == kStart) {
+      start_cascade(e.time, cascade);
+    } else {
+      ++likes_;
+      spawn_children(e.time, cascade);
+    }
+    max_pending_ = std::max(max_pending_, calendar_.size());
+    return true;
   }
-  max_pending_ = std::max(max_pending_, calendar_.size());
-  return true;
 }
 
 void HawkesCascades::start_cascade(std::int64_t t, std::uint32_t cascade) {
@@ -100,7 +108,11 @@ void HawkesCascades::start_cascade(std::int64_t t, std::uint32_t cascade) {
     root = static_cast<std::uint32_t>(roots_.size());
     roots_.emplace_back();
   }
-  roots_[root] = Root{t, 0, sizes_.sample(size_draws_) * (1 - branching_)};
+  const double total = sizes_.sample(size_draws_) * (1 - branching_);
+  const double pieces = std::ceil(kRootGroupLikes * DelaySampler::kPieces / total);
+  const auto group =
+      static_cast<std::uint32_t>(std::clamp(pieces, 1.0, 1.0 * DelaySampler::kPieces));
+  roots_[root] = Root{t, 0, group, total / DelaySampler::kPieces};
   schedule_root(cascade, root);
   const double next = static_cast<double>(t) + arrivals_.exponential(cascade_gap_ns_);
   if (next < static_cast<double>(end_ns_) && cascade != UINT32_MAX) {
@@ -108,15 +120,30 @@ void HawkesCascades::start_cascade(std::int64_t t, std::uint32_t cascade) {
   }
 }
 
-// The root's next direct like: its likes are a Poisson process of mean measure total * F(tau),
-// so the next one is at F^-1(Lambda / total) with Lambda += Exp(1), until Lambda > total.
+// The root's direct likes are a Poisson process of mean measure total * F(tau): over a group
+// of the kernel's equal-mass pieces their count is Poisson(total * pieces / kPieces), and given
+// the count they are independent, each in a uniformly chosen piece of the group, drawn there.
+// The group's likes are pushed at once and the root waits for the group's end.
 void HawkesCascades::schedule_root(std::uint32_t cascade, std::uint32_t root) {
   Root& r = roots_[root];
-  r.lambda += direct_.exponential(1.0);
-  if (r.lambda < r.total) {
-    const double delay_ns = kernel_.inverse_cdf(r.lambda / r.total) * ns_per_cascade_s_;
-    if (delay_ns < static_cast<double>(end_ns_ - r.start_ns)) {
-      calendar_.push({r.start_ns + static_cast<std::int64_t>(delay_ns), tag(cascade, root, kRoot)});
+  const std::uint32_t first = r.next_piece;
+  const std::uint32_t last = std::min<std::uint32_t>(first + r.group, DelaySampler::kPieces);
+  const std::uint32_t n = poisson_draw(direct_, r.per_piece * (last - first));
+  const double left_ns = static_cast<double>(end_ns_ - r.start_ns);
+  const std::uint64_t like_tag = tag(cascade, 0, kLike);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const auto piece = first + static_cast<std::uint32_t>(direct_.uniform_int(last - first));
+    const double delay_ns =
+        delays_.draw_in(piece, direct_.uniform01(), direct_) * ns_per_cascade_s_;
+    if (delay_ns < left_ns)
+      calendar_.push({r.start_ns + static_cast<std::int64_t>(delay_ns), like_tag});
+  }
+  r.next_piece = last;
+  if (last < DelaySampler::kPieces) {
+    const double end_of_group_ns = delays_.piece_start(last) * ns_per_cascade_s_;
+    if (end_of_group_ns < left_ns) {
+      calendar_.push(
+          {r.start_ns + static_cast<std::int64_t>(end_of_group_ns), tag(cascade, root, kRoot)});
       return;
     }
   }

@@ -3,8 +3,10 @@
 //
 // New cascades start as a Poisson stream (cascades_per_s from first_cascade_s). A cascade
 // draws its size S from CascadeSizes; its root (the post) has direct likes with mean measure
-// S (1 - n*) F(tau) (F the kernel's CDF), generated one at a time by time change (Lambda +=
-// Exp(1), tau = F^-1(Lambda / (S (1 - n*)))), so a root holds one pending entry. Every like
+// S (1 - n*) F(tau) (F the kernel's CDF), generated a few at a time: over a group of the
+// kernel's equal-mass pieces (DelaySampler) holding ~8 expected likes, a Poisson count of them,
+// each drawn inside a piece of the group; then the root waits for the group's end as one
+// entry, so a root holds about 8 pending likes and one entry, never its whole size. Every like
 // draws its liker's follower count m ~ Pareto(mark_alpha) from 1 and
 // Poisson(n* m^beta / E[m^beta]) children, each after a kernel delay, all at once: E[size] = S.
 // Cascade time is divided by rate_multiplier. No intensity is ever evaluated (no thinning):
@@ -66,8 +68,9 @@ class HawkesCascades {
   enum Kind : std::uint64_t { kStart = 0, kRoot = 1, kLike = 2 };
   struct Root {
     std::int64_t start_ns;
-    double lambda;  // mean measure reached by the direct likes so far
-    double total;   // S (1 - n*): the direct likes' whole mean measure
+    std::uint32_t next_piece;  // the first kernel piece of the root's next group
+    std::uint32_t group;       // pieces per group
+    double per_piece;          // S (1 - n*) / kPieces: the direct likes' mean per piece
   };
   static std::uint64_t tag(std::uint32_t cascade, std::uint32_t root, Kind kind) {
     return std::uint64_t{cascade} << 32 | std::uint64_t{root} << 2 | kind;

@@ -5,8 +5,8 @@
 // c (s/s0)^-(1+theta) after; its c (6.265725e-4 /s) makes the untruncated kernel a density
 // and cancels out here. The shifted power law of Mishra et al. (CIKM 2016):
 // phi(s) ~ (s + c)^-(1+theta). Both have a closed-form CDF and inverse CDF, so a delay costs
-// one uniform and at most one pow(): HawkesCascades times its roots' direct likes this way (a
-// time change needs the inverse CDF itself); DelaySampler draws the children's delays cheaper.
+// one uniform and at most one pow(). DelaySampler cuts the kernel into equal-mass pieces with
+// it and draws HawkesCascades' delays cheaper.
 //
 //   HawkesKernel k = HawkesKernel::seismic(6.265725e-4, 300, 0.2314843, 7 * 86400.0);
 //   double s = k.inverse_cdf(rng.uniform01());   // seconds after the parent, in [0, horizon]

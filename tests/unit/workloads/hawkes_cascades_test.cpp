@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -85,6 +86,66 @@ TEST(HawkesCascades, SameSeedSameEventsWhateverTheSlotWidthAndAnotherSeedDiffers
 // The mean size of a cascade is the drawn size (the kernel is renormalised inside the horizon,
 // so nothing is cut off). At rate_multiplier 1e6 a cascade's generations are 0.6 ms apart, so
 // every cascade that starts before 0.9 s is over by the run's end at 1 s.
+// With n* = 0 every like is the root's own: their count must be Poisson(S) and their delays
+// from the cascade's start the kernel's distribution, whatever size sets the root's groups of
+// pieces (one group for a small cascade, many for a large one).
+TEST(HawkesCascades, ARootsOwnLikesArePoissonInCountAndKernelDistributedInTime) {
+  for (const double size : {3.0, 60.0, 5000.0}) {
+    HawkesConfig c = small();
+    c.kernel = "seismic";  // a flat plateau, its knee and a power-law tail: every piece kind
+    c.horizon_s = 7 * 86400;
+    c.branching = 0;
+    c.rate_multiplier = 1;
+    c.cascades_per_s = 1e-5;
+    c.first_cascade_s = 0;
+    const int cascades = size > 1000 ? 60 : 3000;
+    // Far apart cascades (one per ~28 h on average) over a run long enough for all to end.
+    HawkesCascades g(c, fixed(size), 5, Duration(std::int64_t{1} << 62));
+    std::vector<std::int64_t> starts;
+    std::vector<double> counts;
+    std::vector<std::vector<double>> delays_of;
+    CascadeEvent e;
+    while (g.next(e)) {
+      if (e.start) {
+        if (starts.size() == static_cast<std::size_t>(cascades)) break;
+        starts.push_back(e.time_ns);
+        counts.push_back(0);
+        delays_of.emplace_back();
+        continue;
+      }
+      if (e.cascade >= starts.size()) continue;
+      counts[e.cascade] += 1;
+      delays_of[e.cascade].push_back(static_cast<double>(e.time_ns - starts[e.cascade]) * 1e-9);
+    }
+    // Only cascades whose week ended before the loop stopped are whole.
+    double sum = 0, sum_sq = 0;
+    std::size_t whole = 0;
+    std::vector<double> delays;
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+      if (static_cast<double>(starts.back() - starts[i]) * 1e-9 < c.horizon_s) continue;
+      delays.insert(delays.end(), delays_of[i].begin(), delays_of[i].end());
+      sum += counts[i];
+      sum_sq += counts[i] * counts[i];
+      ++whole;
+    }
+    ASSERT_GT(whole, static_cast<std::size_t>(cascades / 2)) << size;
+    const double mean = sum / static_cast<double>(whole);
+    const double variance = sum_sq / static_cast<double>(whole) - mean * mean;
+    const double se = std::sqrt(size / static_cast<double>(whole));
+    EXPECT_NEAR(mean, size, 4 * se) << size;
+    EXPECT_NEAR(variance / size, 1, 0.15) << size;  // Poisson: variance = mean
+    // Kolmogorov-Smirnov against the kernel, over the delays of every like seen.
+    std::sort(delays.begin(), delays.end());
+    double d = 0;
+    const double n = static_cast<double>(delays.size());
+    for (std::size_t i = 0; i < delays.size(); ++i) {
+      const double f = g.kernel().cdf(delays[i]);
+      d = std::max({d, f - static_cast<double>(i) / n, static_cast<double>(i + 1) / n - f});
+    }
+    EXPECT_LT(d, 1.95 / std::sqrt(n)) << size << ": " << delays.size() << " delays";
+  }
+}
+
 TEST(HawkesCascades, MeanCascadeSizeIsTheDrawnSize) {
   struct Case {
     double branching, alpha, tolerance;
