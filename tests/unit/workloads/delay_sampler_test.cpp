@@ -7,36 +7,17 @@
 #include <vector>
 
 #include "engine/core/random_stream.h"
+#include "tests/unit/workloads/kernel_test_support.h"
 
 namespace likesim {
 namespace {
 
-constexpr double kWeek = 7 * 86400.0;
+using kernel_test::kernels;
+using kernel_test::ks_bound;
+using kernel_test::ks_distance;
+using kernel_test::kWeek;
 constexpr double kPieces = DelaySampler::kPieces;
 using Kind = DelaySampler::PieceKind;
-
-std::vector<HawkesKernel> kernels() {
-  return {HawkesKernel::seismic(6.265725e-4, 300, 0.2314843, kWeek),
-          HawkesKernel::power_law(250.7, 1.338, kWeek),
-          HawkesKernel::seismic(6.265725e-4, 300, 0.2314843, 200),  // horizon inside the plateau
-          HawkesKernel::power_law(30, 0.45, 86400)};
-}
-
-// Kolmogorov-Smirnov D between the draws and a CDF.
-template <typename Cdf>
-double ks_distance(std::vector<double> draws, Cdf cdf) {
-  std::sort(draws.begin(), draws.end());
-  const double n = static_cast<double>(draws.size());
-  double d = 0;
-  for (std::size_t i = 0; i < draws.size(); ++i) {
-    const double f = cdf(draws[i]);
-    d = std::max({d, f - static_cast<double>(i) / n, static_cast<double>(i + 1) / n - f});
-  }
-  return d;
-}
-
-// D's 0.1 % critical value for n draws.
-double ks_bound(std::size_t n) { return 1.95 / std::sqrt(static_cast<double>(n)); }
 
 TEST(DelaySampler, DrawsFollowTheKernel) {
   for (const HawkesKernel& k : kernels()) {

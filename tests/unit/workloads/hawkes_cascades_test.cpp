@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "tests/unit/workloads/kernel_test_support.h"
 #include "workloads/poisson_draw.h"
 
 namespace likesim {
@@ -134,15 +135,9 @@ TEST(HawkesCascades, ARootsOwnLikesArePoissonInCountAndKernelDistributedInTime) 
     const double se = std::sqrt(size / static_cast<double>(whole));
     EXPECT_NEAR(mean, size, 4 * se) << size;
     EXPECT_NEAR(variance / size, 1, 0.15) << size;  // Poisson: variance = mean
-    // Kolmogorov-Smirnov against the kernel, over the delays of every like seen.
-    std::sort(delays.begin(), delays.end());
-    double d = 0;
-    const double n = static_cast<double>(delays.size());
-    for (std::size_t i = 0; i < delays.size(); ++i) {
-      const double f = g.kernel().cdf(delays[i]);
-      d = std::max({d, f - static_cast<double>(i) / n, static_cast<double>(i + 1) / n - f});
-    }
-    EXPECT_LT(d, 1.95 / std::sqrt(n)) << size << ": " << delays.size() << " delays";
+    const double d = kernel_test::ks_distance(delays, [&](double s) { return g.kernel().cdf(s); });
+    EXPECT_LT(d, kernel_test::ks_bound(delays.size()))
+        << size << ": " << delays.size() << " delays";
   }
 }
 

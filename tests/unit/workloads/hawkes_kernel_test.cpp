@@ -7,31 +7,14 @@
 #include <vector>
 
 #include "engine/core/random_stream.h"
+#include "tests/unit/workloads/kernel_test_support.h"
 
 namespace likesim {
 namespace {
 
-constexpr double kWeek = 7 * 86400.0;
-
-std::vector<HawkesKernel> kernels() {
-  return {HawkesKernel::seismic(6.265725e-4, 300, 0.2314843, kWeek),
-          HawkesKernel::power_law(250.7, 1.338, kWeek),
-          HawkesKernel::seismic(6.265725e-4, 300, 0.2314843, 200),  // horizon inside the plateau
-          HawkesKernel::power_law(30, 0.45, 86400)};
-}
-
-// The largest gap between the empirical CDF of `draws` and `cdf` (Kolmogorov-Smirnov D).
-template <typename Cdf>
-double ks_distance(std::vector<double> draws, Cdf cdf) {
-  std::sort(draws.begin(), draws.end());
-  const double n = static_cast<double>(draws.size());
-  double d = 0;
-  for (std::size_t i = 0; i < draws.size(); ++i) {
-    const double f = cdf(draws[i]);
-    d = std::max({d, f - static_cast<double>(i) / n, static_cast<double>(i + 1) / n - f});
-  }
-  return d;
-}
+using kernel_test::kernels;
+using kernel_test::ks_distance;
+using kernel_test::kWeek;
 
 TEST(HawkesKernel, SeismicPublishedConstantMakesTheUntruncatedKernelADensity) {
   // c s0 + c s0 / theta = 1 for the published c: with a horizon far out, the mass is ~1, and
