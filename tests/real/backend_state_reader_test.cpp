@@ -5,8 +5,12 @@
 #include "engine/backends/real/backend_state_reader.h"
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <memory>
 
 #include "engine/backends/real/backend_error.h"
+#include "engine/backends/real/postgres_statements.h"
 #include "engine/scenario/scenario.h"
 
 namespace likesim {
@@ -55,8 +59,19 @@ TEST(BackendStateReader, AnUnreachablePostgresIsAnErrorNamingIt) {
   EXPECT_EQ(e.find('\n'), std::string::npos) << e;
 }
 
+// The schema a run creates before it starts: the reader reads its tables, and on a fresh server
+// no earlier test may have made them.
+void create_schema(const std::string& conninfo) {
+  std::unique_ptr<PGconn, decltype(&PQfinish)> c(PQconnectdb(conninfo.c_str()), &PQfinish);
+  ASSERT_EQ(PQstatus(c.get()), CONNECTION_OK) << PQerrorMessage(c.get());
+  std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(c.get(), real::pg::schema_script()),
+                                                  &PQclear);
+  ASSERT_EQ(PQresultStatus(r.get()), PGRES_COMMAND_OK) << PQerrorMessage(c.get());
+}
+
 // The Cluster's masters are found from its seeds and each is read.
 TEST(BackendStateReader, ReadsEveryMasterOfTheCluster) {
+  create_schema(RealServers{}.pg);
   EXPECT_NO_THROW(real::read_backend_state(
       servers("127.0.0.1:7101,127.0.0.1:7102,127.0.0.1:7103", true, RealServers{}.pg)));
 }
