@@ -215,14 +215,8 @@ Task<void> StrategyRun::serve(Request r, std::size_t index, RetryingClient::Atte
       break;
     }
     case Op::batch_count: {
-      const BatchCountResult res = co_await strategy_->batch_count(r);
-      if (answers_.page_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
-      if (res.ok) {
-        for (int i = 0; i < res.n; ++i) {
-          check_read(r.post + static_cast<PostId>(i), res.counts[i], rt.now());
-        }
-      }
-      out = {res.ok, false, static_cast<std::uint8_t>(res.ok ? 0 : 2)};
+      const RetryingClient::Outcome page = co_await serve_page(r, ticket);  // a local: GCC 12
+      out = page;
       break;
     }
   }
@@ -234,6 +228,20 @@ Task<void> StrategyRun::serve(Request r, std::size_t index, RetryingClient::Atte
   --in_flight_;
   record(r, sent, out.ok, out.refused);
   record_answer(index, out.answer, sent);
+}
+
+// A feed page's ~1 KB answer lives in this frame of its own, not in every request's frame of
+// serve() (GCC keeps every branch's locals in the frame): serve's frame is then 384 bytes
+// instead of 1.4 KB, and with ~100 k requests in flight single_counter_redis on
+// celebrity.toml peaks at 329 MB instead of 452 MB.
+Task<RetryingClient::Outcome> StrategyRun::serve_page(Request r, std::uint64_t ticket) {
+  const BatchCountResult res = co_await strategy_->batch_count(r);
+  if (answers_.page_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
+  if (res.ok) {
+    const Time now = world_.runtime().now();
+    for (int i = 0; i < res.n; ++i) check_read(r.post + static_cast<PostId>(i), res.counts[i], now);
+  }
+  co_return RetryingClient::Outcome{res.ok, false, static_cast<std::uint8_t>(res.ok ? 0 : 2)};
 }
 
 Task<void> StrategyRun::serve_retrying(Request r, std::size_t index) {

@@ -76,6 +76,8 @@ class StrategyRun {
   // a retrying client (attempt.call == kNoCall) the answer is the request's; otherwise it goes
   // to the client, which accepts it or has abandoned the attempt.
   Task<void> serve(Request r, std::size_t index, RetryingClient::Attempt attempt = {});
+  // serve()'s feed page: its answer and the checks of its counts and flags.
+  Task<RetryingClient::Outcome> serve_page(Request r, std::uint64_t ticket);
   // A request of a retrying client: attempts, timeouts and backoffs until one answer is
   // accepted or the client gives up (retrying_client.h).
   Task<void> serve_retrying(Request r, std::size_t index);
