@@ -2,12 +2,10 @@
 
 namespace likesim {
 
+// Called only when a frame does not fit in the current chunk, so that chunk holds live frames
+// (deallocate restarts the current chunk when its last one goes): it goes spare when its
+// last frame is freed, since deallocate then sees it is no longer current.
 void FramePool::next_chunk(Carver& c) {
-  if (c.chunk != nullptr && c.chunk->live == 0) {  // nothing of it left: carve it again
-    c.used = kHeaderBytes;
-    return;
-  }
-  // The old chunk goes spare when its last frame is freed (deallocate sees it is not current).
   if (c.spare != nullptr) {
     c.chunk = c.spare;
     c.spare = c.spare->next;
