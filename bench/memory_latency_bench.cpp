@@ -4,7 +4,7 @@
 // The simulator's hot paths are cache misses (coroutine frames, exact sets, the answer
 // check's entries of ~100 k requests in flight) and the hawkes generator's calendar is a
 // few MB: their speed follows this figure more than the CPU's. On 2026-12-02 this 2-core VM
-// answered in 14 ns at 1 MB but 160-176 ns at 8 MB and 320-425 ns at 128 MB (its 32 MB L3
+// answered in 13-14 ns at 1 MB but 155-176 ns at 8 MB and 314-425 ns at 128 MB (its 32 MB L3
 // gives little), and the simulator ran about half as fast as on earlier days; read the other
 // benchmarks' figures beside this one, measured the same hour.
 //
