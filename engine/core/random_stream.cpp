@@ -50,6 +50,12 @@ double ZipfDistribution::h_inverse(double x) const {
 }
 
 std::uint64_t ZipfDistribution::sample(RandomStream& rng) const {
+  // Over {1} the first draw is always accepted (u >= h_x1_ holds for every u it can make):
+  // take the uniform it would take, so the stream stays the same, and skip the exp().
+  if (n_ == 1) {
+    rng.next_u64();
+    return 1;
+  }
   for (;;) {
     const double u = h_n_ + rng.uniform01() * (h_x1_ - h_n_);
     const double x = h_inverse(u);

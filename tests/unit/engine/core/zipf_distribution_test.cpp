@@ -117,5 +117,17 @@ TEST(Zipf, TheSameStreamGivesTheSameRanks) {
   for (int i = 0; i < 10'000; ++i) ASSERT_EQ(zipf.sample(a), zipf.sample(b));
 }
 
+// Over one rank the draw is skipped but its uniform is still taken: the stream then moves on
+// exactly as rejection-inversion would move it, so a run with one post reports what it did.
+TEST(Zipf, OneRankTakesOneUniformFromTheStream) {
+  const ZipfDistribution zipf(1, 1.0);
+  RandomStream used(4, "test.zipf.one"), reference(4, "test.zipf.one");
+  for (int i = 0; i < 1'000; ++i) {
+    ASSERT_EQ(zipf.sample(used), 1u);
+    reference.uniform01();  // the one uniform the general path takes and always accepts
+    ASSERT_EQ(used.next_u64(), reference.next_u64()) << i;
+  }
+}
+
 }  // namespace
 }  // namespace likesim
