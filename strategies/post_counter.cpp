@@ -2,20 +2,32 @@
 
 namespace likesim {
 
+// add() and read() return the coroutine of their store: each frame holds one awaiter, not both
+// (see SingleCounter::like).
 Task<ReplyStatus> PostCounter::add(PostId post, std::int64_t delta) {
-  if (store_ == CounterStore::db) {
-    const DbReply r = co_await db_.run(DbStatement::counter_add(post, delta));
-    co_return r.status;
-  }
+  return store_ == CounterStore::db ? add_in_db(post, delta) : add_in_redis(post, delta);
+}
+
+Task<DbReply> PostCounter::read(PostId post) {
+  return store_ == CounterStore::db ? read_from_db(post) : read_from_redis(post);
+}
+
+Task<ReplyStatus> PostCounter::add_in_db(PostId post, std::int64_t delta) {
+  const DbReply r = co_await db_.run(DbStatement::counter_add(post, delta));
+  co_return r.status;
+}
+
+Task<ReplyStatus> PostCounter::add_in_redis(PostId post, std::int64_t delta) {
   const KvReply r = co_await kv_.incr_by(KeyId::counter(post), delta);
   co_return r.status;
 }
 
-Task<DbReply> PostCounter::read(PostId post) {
-  if (store_ == CounterStore::db) {
-    const DbReply r = co_await db_.run(DbStatement::counter_read(post));
-    co_return r;
-  }
+Task<DbReply> PostCounter::read_from_db(PostId post) {
+  const DbReply r = co_await db_.run(DbStatement::counter_read(post));
+  co_return r;
+}
+
+Task<DbReply> PostCounter::read_from_redis(PostId post) {
   const KvReply r = co_await kv_.get(KeyId::counter(post));
   co_return DbReply{r.value, r.status};
 }

@@ -24,6 +24,11 @@ class PostCounter {
   Task<ReplyStatus> add_all(std::vector<std::pair<PostId, std::int64_t>> deltas);
 
  private:
+  Task<ReplyStatus> add_in_db(PostId post, std::int64_t delta);
+  Task<ReplyStatus> add_in_redis(PostId post, std::int64_t delta);
+  Task<DbReply> read_from_db(PostId post);
+  Task<DbReply> read_from_redis(PostId post);
+
   CounterStore store_;
   Kv kv_;
   Db db_;

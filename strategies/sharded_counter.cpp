@@ -51,13 +51,24 @@ Task<KvReply> ShardedCounter::apply_delta(PostId post, UserId user, std::int64_t
   co_return r;
 }
 
+// like() and unlike() return the coroutine of their path: each frame holds only its own
+// awaiters (see SingleCounter::like).
 Task<LikeResult> ShardedCounter::like(Request r) {
-  if (knobs_.dedup == DedupMethod::lua_atomic) {
-    const KeyId key = shard_key(r.post, write_shard(r.post, r.user, true));
-    const KvReply reply = co_await kv_.like_script(KeyId::like_set(r.post), key, r.user);
-    if (reply.status != ReplyStatus::ok) co_return LikeResult::failed;
-    co_return reply.value == 1 ? LikeResult::ok : LikeResult::already_liked;
-  }
+  return knobs_.dedup == DedupMethod::lua_atomic ? like_by_script(r) : like_then_count(r);
+}
+
+Task<UnlikeResult> ShardedCounter::unlike(Request r) {
+  return knobs_.dedup == DedupMethod::lua_atomic ? unlike_by_script(r) : unlike_then_count(r);
+}
+
+Task<LikeResult> ShardedCounter::like_by_script(Request r) {
+  const KeyId key = shard_key(r.post, write_shard(r.post, r.user, true));
+  const KvReply reply = co_await kv_.like_script(KeyId::like_set(r.post), key, r.user);
+  if (reply.status != ReplyStatus::ok) co_return LikeResult::failed;
+  co_return reply.value == 1 ? LikeResult::ok : LikeResult::already_liked;
+}
+
+Task<LikeResult> ShardedCounter::like_then_count(Request r) {
   const DedupAnswer added = co_await dedup_->add(r.post, r.user);
   if (added == DedupAnswer::failed) co_return LikeResult::failed;
   if (added == DedupAnswer::unchanged) co_return LikeResult::already_liked;
@@ -65,13 +76,14 @@ Task<LikeResult> ShardedCounter::like(Request r) {
   co_return counted.status == ReplyStatus::ok ? LikeResult::ok : LikeResult::failed;
 }
 
-Task<UnlikeResult> ShardedCounter::unlike(Request r) {
-  if (knobs_.dedup == DedupMethod::lua_atomic) {
-    const KeyId key = shard_key(r.post, write_shard(r.post, r.user, false));
-    const KvReply reply = co_await kv_.unlike_script(KeyId::like_set(r.post), key, r.user);
-    if (reply.status != ReplyStatus::ok) co_return UnlikeResult::failed;
-    co_return reply.value == 1 ? UnlikeResult::ok : UnlikeResult::not_liked;
-  }
+Task<UnlikeResult> ShardedCounter::unlike_by_script(Request r) {
+  const KeyId key = shard_key(r.post, write_shard(r.post, r.user, false));
+  const KvReply reply = co_await kv_.unlike_script(KeyId::like_set(r.post), key, r.user);
+  if (reply.status != ReplyStatus::ok) co_return UnlikeResult::failed;
+  co_return reply.value == 1 ? UnlikeResult::ok : UnlikeResult::not_liked;
+}
+
+Task<UnlikeResult> ShardedCounter::unlike_then_count(Request r) {
   const DedupAnswer removed = co_await dedup_->remove(r.post, r.user);
   if (removed == DedupAnswer::failed) co_return UnlikeResult::failed;
   if (removed == DedupAnswer::unchanged) co_return UnlikeResult::not_liked;

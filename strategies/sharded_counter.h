@@ -56,6 +56,10 @@ class ShardedCounter final : public Strategy {
   int write_shard(PostId post, UserId user, bool is_like);
   // How many shards a read must sum.
   int read_shards(PostId post) const;
+  Task<LikeResult> like_by_script(Request r);
+  Task<LikeResult> like_then_count(Request r);
+  Task<UnlikeResult> unlike_by_script(Request r);
+  Task<UnlikeResult> unlike_then_count(Request r);
   Task<KvReply> apply_delta(PostId post, UserId user, std::int64_t delta, bool is_like);
   Task<DbReply> sum_shards(PostId post);
 

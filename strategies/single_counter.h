@@ -22,6 +22,13 @@ class SingleCounter final : public StoredCounterStrategy {
   Task<UnlikeResult> unlike(Request r) override;
 
  private:
+  Task<LikeResult> like_in_one_statement(Request r);
+  Task<LikeResult> like_by_script(Request r);
+  Task<LikeResult> like_then_count(Request r);
+  Task<UnlikeResult> unlike_in_one_statement(Request r);
+  Task<UnlikeResult> unlike_by_script(Request r);
+  Task<UnlikeResult> unlike_then_count(Request r);
+
   SingleCounterKnobs knobs_;
   Kv kv_;
   Db db_;
