@@ -170,78 +170,102 @@ void StrategyRun::record_answer(std::size_t index, std::uint8_t answer, Time sen
   a.answered_ns = world_.runtime().now().count();
 }
 
+// serve() picks the coroutine of the request's operation: a frame holds that operation's
+// awaiters and results only (GCC keeps every branch's locals in one frame), and ~100 k of them
+// are in flight under a saturated server. Each one judges the answer against the truth at the
+// moment it arrives, before the oracle applies it (AnswerCheck), whether or not its client
+// still waits for it.
 Task<void> StrategyRun::serve(Request r, std::size_t index, RetryingClient::Attempt attempt) {
-  Runtime& rt = world_.runtime();
-  const Time sent = rt.now();
-  // Every answer is judged against the truth at the moment it arrives, before the oracle
-  // applies it (AnswerCheck), whether or not its client still waits for it.
-  const std::uint64_t ticket = answers_.on_send(r);
-  RetryingClient::Outcome out;
   switch (r.op) {
-    case Op::like: {
-      const LikeResult res = co_await strategy_->like(r);
-      if (answers_.like_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
-      if (res == LikeResult::ok) {
-        oracle_.on_like_ok(r.post, r.user, rt.now());
-      } else if (res == LikeResult::failed) {
-        oracle_.on_like_failed(r.post, r.user);
-      }
-      out = {res != LikeResult::failed, res == LikeResult::already_liked,
-             static_cast<std::uint8_t>(res)};
+    case Op::like:
+      return serve_like(r, index, attempt);
+    case Op::unlike:
+      return serve_unlike(r, index, attempt);
+    case Op::count:
+      return serve_count(r, index, attempt);
+    case Op::status:
+      return serve_status(r, index, attempt);
+    case Op::batch_count:
       break;
-    }
-    case Op::unlike: {
-      const UnlikeResult res = co_await strategy_->unlike(r);
-      if (answers_.unlike_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
-      if (res == UnlikeResult::ok) {
-        oracle_.on_unlike_ok(r.post, r.user, rt.now());
-      } else if (res == UnlikeResult::failed) {
-        oracle_.on_unlike_failed(r.post, r.user);
-      }
-      out = {res != UnlikeResult::failed, res == UnlikeResult::not_liked,
-             static_cast<std::uint8_t>(res)};
-      break;
-    }
-    case Op::count: {
-      const CountResult res = co_await strategy_->count(r.post);
-      if (res.ok) check_read(r.post, res.count, rt.now());
-      out = {res.ok, false, static_cast<std::uint8_t>(res.ok ? 0 : 2)};
-      break;
-    }
-    case Op::status: {
-      const StatusResult res = co_await strategy_->status(r.post, r.user);
-      if (answers_.status_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
-      out = {res.ok, false, static_cast<std::uint8_t>(!res.ok ? 2 : res.liked ? 1 : 0)};
-      break;
-    }
-    case Op::batch_count: {
-      const RetryingClient::Outcome page = co_await serve_page(r, ticket);  // a local: GCC 12
-      out = page;
-      break;
-    }
   }
-  answers_.on_answer(r);
-  if (attempt.call != RetryingClient::kNoCall) {
-    client_.on_answer(attempt, out);
-    co_return;
-  }
-  --in_flight_;
-  record(r, sent, out.ok, out.refused);
-  record_answer(index, out.answer, sent);
+  return serve_page(r, index, attempt);
 }
 
-// A feed page's ~1 KB answer lives in this frame of its own, not in every request's frame of
-// serve() (GCC keeps every branch's locals in the frame): serve's frame is then 384 bytes
-// instead of 1.4 KB, and with ~100 k requests in flight single_counter_redis on
-// celebrity.toml peaks at 329 MB instead of 452 MB.
-Task<RetryingClient::Outcome> StrategyRun::serve_page(Request r, std::uint64_t ticket) {
+Task<void> StrategyRun::serve_like(Request r, std::size_t index, RetryingClient::Attempt attempt) {
+  const Time sent = world_.runtime().now();
+  const std::uint64_t ticket = answers_.on_send(r);
+  const LikeResult res = co_await strategy_->like(r);
+  if (answers_.like_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
+  if (res == LikeResult::ok) {
+    oracle_.on_like_ok(r.post, r.user, world_.runtime().now());
+  } else if (res == LikeResult::failed) {
+    oracle_.on_like_failed(r.post, r.user);
+  }
+  answered(r, index, attempt, sent,
+           {res != LikeResult::failed, res == LikeResult::already_liked,
+            static_cast<std::uint8_t>(res)});
+}
+
+Task<void> StrategyRun::serve_unlike(Request r, std::size_t index,
+                                     RetryingClient::Attempt attempt) {
+  const Time sent = world_.runtime().now();
+  const std::uint64_t ticket = answers_.on_send(r);
+  const UnlikeResult res = co_await strategy_->unlike(r);
+  if (answers_.unlike_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
+  if (res == UnlikeResult::ok) {
+    oracle_.on_unlike_ok(r.post, r.user, world_.runtime().now());
+  } else if (res == UnlikeResult::failed) {
+    oracle_.on_unlike_failed(r.post, r.user);
+  }
+  answered(r, index, attempt, sent,
+           {res != UnlikeResult::failed, res == UnlikeResult::not_liked,
+            static_cast<std::uint8_t>(res)});
+}
+
+Task<void> StrategyRun::serve_count(Request r, std::size_t index, RetryingClient::Attempt attempt) {
+  const Time sent = world_.runtime().now();
+  answers_.on_send(r);
+  const CountResult res = co_await strategy_->count(r.post);
+  if (res.ok) check_read(r.post, res.count, world_.runtime().now());
+  answered(r, index, attempt, sent, {res.ok, false, static_cast<std::uint8_t>(res.ok ? 0 : 2)});
+}
+
+Task<void> StrategyRun::serve_status(Request r, std::size_t index,
+                                     RetryingClient::Attempt attempt) {
+  const Time sent = world_.runtime().now();
+  const std::uint64_t ticket = answers_.on_send(r);
+  const StatusResult res = co_await strategy_->status(r.post, r.user);
+  if (answers_.status_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
+  answered(r, index, attempt, sent,
+           {res.ok, false,
+            static_cast<std::uint8_t>(!res.ok     ? 2
+                                      : res.liked ? 1
+                                                  : 0)});
+}
+
+// A feed page's ~1 KB answer lives in its own frame, not in the other operations' frames.
+Task<void> StrategyRun::serve_page(Request r, std::size_t index, RetryingClient::Attempt attempt) {
+  const Time sent = world_.runtime().now();
+  const std::uint64_t ticket = answers_.on_send(r);
   const BatchCountResult res = co_await strategy_->batch_count(r);
   if (answers_.page_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
   if (res.ok) {
     const Time now = world_.runtime().now();
     for (int i = 0; i < res.n; ++i) check_read(r.post + static_cast<PostId>(i), res.counts[i], now);
   }
-  co_return RetryingClient::Outcome{res.ok, false, static_cast<std::uint8_t>(res.ok ? 0 : 2)};
+  answered(r, index, attempt, sent, {res.ok, false, static_cast<std::uint8_t>(res.ok ? 0 : 2)});
+}
+
+void StrategyRun::answered(const Request& r, std::size_t index, RetryingClient::Attempt attempt,
+                           Time sent, RetryingClient::Outcome out) {
+  answers_.on_answer(r);
+  if (attempt.call != RetryingClient::kNoCall) {
+    client_.on_answer(attempt, out);
+    return;
+  }
+  --in_flight_;
+  record(r, sent, out.ok, out.refused);
+  record_answer(index, out.answer, sent);
 }
 
 Task<void> StrategyRun::serve_retrying(Request r, std::size_t index) {

@@ -76,8 +76,15 @@ class StrategyRun {
   // a retrying client (attempt.call == kNoCall) the answer is the request's; otherwise it goes
   // to the client, which accepts it or has abandoned the attempt.
   Task<void> serve(Request r, std::size_t index, RetryingClient::Attempt attempt = {});
-  // serve()'s feed page: its answer and the checks of its counts and flags.
-  Task<RetryingClient::Outcome> serve_page(Request r, std::uint64_t ticket);
+  // serve() per operation.
+  Task<void> serve_like(Request r, std::size_t index, RetryingClient::Attempt attempt);
+  Task<void> serve_unlike(Request r, std::size_t index, RetryingClient::Attempt attempt);
+  Task<void> serve_count(Request r, std::size_t index, RetryingClient::Attempt attempt);
+  Task<void> serve_status(Request r, std::size_t index, RetryingClient::Attempt attempt);
+  Task<void> serve_page(Request r, std::size_t index, RetryingClient::Attempt attempt);
+  // The answer `out` of the call sent at `sent`: to the client, or recorded as the request's.
+  void answered(const Request& r, std::size_t index, RetryingClient::Attempt attempt, Time sent,
+                RetryingClient::Outcome out);
   // A request of a retrying client: attempts, timeouts and backoffs until one answer is
   // accepted or the client gives up (retrying_client.h).
   Task<void> serve_retrying(Request r, std::size_t index);
