@@ -236,11 +236,8 @@ Task<void> StrategyRun::serve_status(Request r, std::size_t index,
   const std::uint64_t ticket = answers_.on_send(r);
   const StatusResult res = co_await strategy_->status(r.post, r.user);
   if (answers_.status_wrong(r, ticket, res, oracle_)) ++ops_[static_cast<int>(r.op)].wrong;
-  answered(r, index, attempt, sent,
-           {res.ok, false,
-            static_cast<std::uint8_t>(!res.ok     ? 2
-                                      : res.liked ? 1
-                                                  : 0)});
+  const std::uint8_t answer = !res.ok ? 2 : res.liked ? 1 : 0;
+  answered(r, index, attempt, sent, {res.ok, false, answer});
 }
 
 // A feed page's ~1 KB answer lives in its own frame, not in the other operations' frames.
