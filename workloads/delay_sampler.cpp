@@ -1,5 +1,9 @@
 #include "workloads/delay_sampler.h"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
 namespace likesim {
 
 namespace {
@@ -8,10 +12,16 @@ namespace {
 // inverse CDF (with 2048 pieces, only the widest tail pieces of a kernel).
 constexpr double kMinEndRatio = 0.9;
 
+// The largest float not above x (x >= 0).
+float float_below(double x) {
+  const auto f = static_cast<float>(x);
+  return static_cast<double>(f) > x ? std::nextafter(f, 0.0f) : f;
+}
+
 }  // namespace
 
 DelaySampler::DelaySampler(const HawkesKernel& kernel) : kernel_(kernel) {
-  pieces_.resize(kPieces);
+  pieces_.resize(kPieces + 1);
   inv_start_density_.assign(kPieces, 0);
   // Both kernels are c' (s + shift)^-(1 + theta) past the plateau, so |f'(s)| = (1 + theta)
   // f(s) / (s + shift).
@@ -23,7 +33,6 @@ DelaySampler::DelaySampler(const HawkesKernel& kernel) : kernel_(kernel) {
                                       : kernel.inverse_cdf(static_cast<double>(k + 1) / kPieces);
     Piece& p = pieces_[static_cast<std::size_t>(k)];
     p.start = a;
-    p.width = b - a;
     const double fa = kernel.pdf(a), fb = kernel.pdf(b);
     if (b <= knee) {
       p.end_ratio = 1;
@@ -31,12 +40,17 @@ DelaySampler::DelaySampler(const HawkesKernel& kernel) : kernel_(kernel) {
     } else if (a < knee || !(fa > 0) || fb / fa < kMinEndRatio) {
       p.tangent_at_end = -1;
     } else {
-      p.end_ratio = fb / fa;
-      p.tangent_at_end = (1 + kernel.theta()) * fb / (b + shift) * p.width / fa;
+      p.end_ratio = float_below(fb / fa);
+      // Never 0, which would mark the piece flat: the float just above a value below
+      // FLT_TRUE_MIN is still far below the end ratio's own rounding down.
+      p.tangent_at_end =
+          std::max(float_below((1 + kernel.theta()) * fb / (b + shift) * (b - a) / fa),
+                   std::numeric_limits<float>::denorm_min());
       inv_start_density_[static_cast<std::size_t>(k)] = 1 / fa;
     }
     a = b;
   }
+  pieces_[kPieces] = Piece{kernel.horizon(), 0, -1};  // the last piece's end
 }
 
 }  // namespace likesim
