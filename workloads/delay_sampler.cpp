@@ -41,8 +41,8 @@ DelaySampler::DelaySampler(const HawkesKernel& kernel) : kernel_(kernel) {
       p.tangent_at_end = -1;
     } else {
       p.end_ratio = float_below(fb / fa);
-      // Never 0, which would mark the piece flat: the float just above a value below
-      // FLT_TRUE_MIN is still far below the end ratio's own rounding down.
+      // Never 0, which marks a piece flat. A value below the smallest float is overshot by
+      // less than 1.5e-45: far inside the squeeze's own double rounding.
       p.tangent_at_end =
           std::max(float_below((1 + kernel.theta()) * fb / (b + shift) * (b - a) / fa),
                    std::numeric_limits<float>::denorm_min());
