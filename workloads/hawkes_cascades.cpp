@@ -74,6 +74,41 @@ HawkesCascades::HawkesCascades(const HawkesConfig& config, CascadeSizes sizes, s
   build_profile();
 }
 
+std::uint32_t HawkesCascades::child_count() {
+  if (marked_) {
+    const double u = children_.uniform01_open_low();
+    if (u < mark_cut_) {
+      // m^beta = U^(-beta/alpha); exp2(log2) is a cheaper pow() (see HawkesKernel::power).
+      return poisson_draw(children_, mark_norm_ * std::exp2(mark_exponent_ * std::log2(u)));
+    }
+    // Given U >= cut, (U - cut) / (1 - cut) is uniform: it picks from the table.
+    return search_children_cdf((u - mark_cut_) * mark_rest_inv_);
+  }
+  return search_children_cdf(children_.uniform01());
+}
+
+// The first k with v < cdf[k]. Most counts are 0 to 3, and which is a coin toss, so those four
+// are compared without branches (a mispredicted branch costs more than the compares).
+std::uint32_t HawkesCascades::search_children_cdf(double v) const {
+  const double* c = children_cdf_.data();
+  std::uint32_t n = static_cast<std::uint32_t>(v >= c[0]) + static_cast<std::uint32_t>(v >= c[1]) +
+                    static_cast<std::uint32_t>(v >= c[2]) + static_cast<std::uint32_t>(v >= c[3]);
+  if (n == 4) {
+    while (n < children_cdf_.size() && v >= c[n]) ++n;
+  }
+  return n;
+}
+
+void HawkesCascades::spawn_children(std::int64_t t, std::uint32_t cascade) {
+  const std::uint32_t n = child_count();
+  const double left_ns = static_cast<double>(end_ns_ - t);
+  const std::uint64_t like_tag = tag(cascade, 0, kLike);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const double delay_ns = delays_.draw(children_) * ns_per_cascade_s_;
+    if (delay_ns < left_ns) calendar_.push({t + static_cast<std::int64_t>(delay_ns), like_tag});
+  }
+}
+
 bool HawkesCascades::next(CascadeEvent& out) {
   RadixCalendar::Entry e;
   for (;;) {
@@ -97,6 +132,8 @@ bool HawkesCascades::next(CascadeEvent& out) {
     return true;
   }
 }
+
+std::uint32_t HawkesCascades::draw_child_count() { return child_count(); }
 
 void HawkesCascades::start_cascade(std::int64_t t, std::uint32_t cascade) {
   ++cascades_;
@@ -180,41 +217,6 @@ void HawkesCascades::build_children_mixture() {
     cumulative += mass[k] * mark_rest_inv_;
     if (cumulative >= 1 - 1e-15) break;
     children_cdf_.push_back(cumulative);
-  }
-}
-
-std::uint32_t HawkesCascades::draw_child_count() {
-  if (marked_) {
-    const double u = children_.uniform01_open_low();
-    if (u < mark_cut_) {
-      // m^beta = U^(-beta/alpha); exp2(log2) is a cheaper pow() (see HawkesKernel::power).
-      return poisson_draw(children_, mark_norm_ * std::exp2(mark_exponent_ * std::log2(u)));
-    }
-    // Given U >= cut, (U - cut) / (1 - cut) is uniform: it picks from the table.
-    return search_children_cdf((u - mark_cut_) * mark_rest_inv_);
-  }
-  return search_children_cdf(children_.uniform01());
-}
-
-// The first k with v < cdf[k]. Most counts are 0 to 3, and which is a coin toss, so those four
-// are compared without branches (a mispredicted branch costs more than the compares).
-std::uint32_t HawkesCascades::search_children_cdf(double v) const {
-  const double* c = children_cdf_.data();
-  std::uint32_t n = static_cast<std::uint32_t>(v >= c[0]) + static_cast<std::uint32_t>(v >= c[1]) +
-                    static_cast<std::uint32_t>(v >= c[2]) + static_cast<std::uint32_t>(v >= c[3]);
-  if (n == 4) {
-    while (n < children_cdf_.size() && v >= c[n]) ++n;
-  }
-  return n;
-}
-
-void HawkesCascades::spawn_children(std::int64_t t, std::uint32_t cascade) {
-  const std::uint32_t n = draw_child_count();
-  const double left_ns = static_cast<double>(end_ns_ - t);
-  const std::uint64_t like_tag = tag(cascade, 0, kLike);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    const double delay_ns = delays_.draw(children_) * ns_per_cascade_s_;
-    if (delay_ns < left_ns) calendar_.push({t + static_cast<std::int64_t>(delay_ns), like_tag});
   }
 }
 

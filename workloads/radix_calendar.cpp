@@ -54,13 +54,22 @@ void RadixCalendar::for_each(const Slot& s, F&& f) {
 
 // Each block goes back to the free list as soon as its entries are pushed, so the pushes that
 // follow take it again while it is warm.
+template <bool kFromLevel1>
 void RadixCalendar::move_down(Slot& s) {
   const Slot moving = s;
   s = Slot{};
   for (Block* b = moving.head; b != nullptr;) {
     const int used = b == moving.tail ? static_cast<int>(moving.tail_used) : kBlockEntries;
-    size_ -= static_cast<std::size_t>(used);  // push counts them again
-    for (int i = 0; i < used; ++i) push(b->entries[i]);
+    if constexpr (kFromLevel1) {
+      for (int i = 0; i < used; ++i) {
+        const Entry& e = b->entries[i];
+        const auto slot = static_cast<std::uint64_t>(e.time) >> slot_bits_;
+        append(levels_[0], static_cast<unsigned>(slot) & (kSlots - 1), e);
+      }
+    } else {
+      size_ -= static_cast<std::size_t>(used);  // push counts them again
+      for (int i = 0; i < used; ++i) push(b->entries[i]);
+    }
     Block* next = b->next;
     b->next = free_blocks_;
     free_blocks_ = b;
@@ -85,27 +94,34 @@ void RadixCalendar::sort_into_run(Slot& s) {
   const int bits = std::min({slot_bits_, kSortBits, static_cast<int>(std::bit_width(n))});
   const int shift = slot_bits_ - bits;
   const std::uint64_t mask = (std::uint64_t{1} << bits) - 1;
+  const auto bucket = [&](const Entry& e) {
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(e.time) >> shift) & mask);
+  };
   std::array<std::uint32_t, (1 << kSortBits) + 1> start;
   std::fill_n(start.begin(), (1 << bits) + 1, 0);
-  for_each(s, [&](const Entry& e) {
-    ++start[((static_cast<std::uint64_t>(e.time) >> shift) & mask) + 1];
-  });
-  for (int i = 1; i <= (1 << bits); ++i) start[i] += start[i - 1];
   if (run_.size() < n) run_.resize(n);
   run_size_ = n;
-  for_each(s, [&](const Entry& e) {
-    run_[start[(static_cast<std::uint64_t>(e.time) >> shift) & mask]++] = e;
-  });
+  Entry* run = run_.data();
+  if (s.head == s.tail) {  // most slots: one block, its entries side by side
+    const Entry* entries = s.head->entries;
+    for (std::size_t i = 0; i < n; ++i) ++start[bucket(entries[i]) + 1];
+    for (int i = 1; i <= (1 << bits); ++i) start[i] += start[i - 1];
+    for (std::size_t i = 0; i < n; ++i) run[start[bucket(entries[i])]++] = entries[i];
+  } else {
+    for_each(s, [&](const Entry& e) { ++start[bucket(e) + 1]; });
+    for (int i = 1; i <= (1 << bits); ++i) start[i] += start[i - 1];
+    for_each(s, [&](const Entry& e) { run[start[bucket(e)]++] = e; });
+  }
   release(s);
   for (std::size_t i = 1; i < n; ++i) {
-    if (!before(run_[i], run_[i - 1])) continue;
-    const Entry e = run_[i];
+    if (!before(run[i], run[i - 1])) continue;
+    const Entry e = run[i];
     std::size_t j = i;
     do {
-      run_[j] = run_[j - 1];
+      run[j] = run[j - 1];
       --j;
-    } while (j > 0 && before(e, run_[j - 1]));
-    run_[j] = e;
+    } while (j > 0 && before(e, run[j - 1]));
+    run[j] = e;
   }
 }
 
@@ -117,7 +133,7 @@ void RadixCalendar::push_open(const Entry& e) {
 
 bool RadixCalendar::pop_slow(Entry& out) {
   for (;;) {
-    if (open_) {
+    if (open_end_ != 0) {
       const bool run_left = run_pos_ < run_size_;
       if (run_left && (heap_.empty() || !before(heap_.front(), run_[run_pos_]))) {
         out = run_[run_pos_++];
@@ -131,7 +147,7 @@ bool RadixCalendar::pop_slow(Entry& out) {
         --size_;
         return true;
       }
-      open_ = false;
+      open_end_ = 0;
       run_size_ = 0;
       run_pos_ = 0;
     }
@@ -161,7 +177,7 @@ bool RadixCalendar::open_next() {
       cursor_ = (cursor_ & ~std::uint64_t{kSlots - 1}) | static_cast<std::uint64_t>(index);
       sort_into_run(l.slots[index]);
       run_pos_ = 0;
-      open_ = true;
+      open_end_ = cursor_ + 1;
       return true;
     }
     // Enter that higher slot: the cursor goes to its first level-0 slot and its entries move
@@ -170,7 +186,11 @@ bool RadixCalendar::open_next() {
     const int shift = (level + 1) * kDigitBits;
     const std::uint64_t high = shift >= 64 ? 0 : (cursor_ >> shift) << shift;
     cursor_ = high | (static_cast<std::uint64_t>(index) << (level * kDigitBits));
-    move_down(l.slots[index]);
+    if (level == 1) {
+      move_down<true>(l.slots[index]);
+    } else {
+      move_down<false>(l.slots[index]);
+    }
   }
 }
 

@@ -44,23 +44,22 @@ class RadixCalendar {
   // Adds an entry; its time must not be before the last popped entry's.
   [[gnu::always_inline]] void push(const Entry& e) {
     const std::uint64_t slot = static_cast<std::uint64_t>(e.time) >> slot_bits_;
-    if (open_ && slot <= cursor_) {
+    if (slot < open_end_) {
       push_open(e);
       return;
     }
-    const std::uint64_t diff = slot ^ cursor_;
-    const int level = diff == 0 ? 0 : (63 - __builtin_clzll(diff)) / kDigitBits;
-    const int index = static_cast<int>((slot >> (level * kDigitBits)) & (kSlots - 1));
-    Slot& s = levels_[level].slots[index];
-    if (s.tail_used == kBlockEntries) append_block(s);
-    s.tail->entries[s.tail_used++] = e;
-    levels_[level].occupied[index >> 6] |= std::uint64_t{1} << (index & 63);
+    // The highest bit in which slot and cursor differ picks the level (0 when none differs);
+    // unsigned, so the division is a shift.
+    const unsigned highest = 63u - static_cast<unsigned>(__builtin_clzll((slot ^ cursor_) | 1));
+    const unsigned level = highest / kDigitBits;
+    const auto index = static_cast<unsigned>(slot >> (level * kDigitBits)) & (kSlots - 1);
+    append(levels_[level], index, e);
     ++size_;
   }
 
   // The entry with the smallest (time, tag), or false when none is pending.
   bool pop(Entry& out) {
-    if (open_ && run_pos_ < run_size_ && heap_.empty()) {  // the common case
+    if (run_pos_ < run_size_ && heap_.empty()) {  // the common case (the run is empty when closed)
       out = run_[run_pos_++];
       --size_;
       return true;
@@ -95,6 +94,12 @@ class RadixCalendar {
   static bool before(const Entry& a, const Entry& b) {
     return a.time < b.time || (a.time == b.time && a.tag < b.tag);
   }
+  [[gnu::always_inline]] void append(Level& l, unsigned index, const Entry& e) {
+    Slot& s = l.slots[index];
+    if (s.tail_used == kBlockEntries) append_block(s);
+    s.tail->entries[s.tail_used++] = e;
+    l.occupied[index >> 6] |= std::uint64_t{1} << (index & 63);
+  }
   void push_open(const Entry& e);
   void append_block(Slot& s);
   // Calls f on each entry of a slot, in push order.
@@ -102,7 +107,9 @@ class RadixCalendar {
   static void for_each(const Slot& s, F&& f);
   // Returns a slot's blocks to the free list and empties it.
   void release(Slot& s);
-  // Pushes a higher slot's entries again (they land on lower levels) and empties it.
+  // Pushes a higher slot's entries again (they land on lower levels) and empties it. From
+  // level 1 every entry lands on level 0, at the slot its time names: no level to find.
+  template <bool kFromLevel1>
   void move_down(Slot& s);
   // Fills run_ with a level-0 slot's entries in (time, tag) order and empties the slot.
   void sort_into_run(Slot& s);
@@ -114,7 +121,9 @@ class RadixCalendar {
   int levels_used_;
   std::vector<Level> levels_;
   std::uint64_t cursor_ = 0;  // the current level-0 slot number
-  bool open_ = false;         // run_ + heap_ hold the cursor's slot
+  // While run_ + heap_ hold the cursor's slot (it is open): cursor_ + 1, so a push below it
+  // joins that slot. 0 when none is open.
+  std::uint64_t open_end_ = 0;
   // The open slot, sorted: run_[run_pos_, run_size_). run_ only grows (resizing it to each
   // slot zeroed it first).
   std::vector<Entry> run_;
