@@ -9,11 +9,13 @@
 //   int slot = hash_slot(k);
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "engine/model/ids.h"
 
@@ -45,12 +47,14 @@ struct KeyId {
   static constexpr KeyId bloom(PostId p) { return {p, 0, KeyKind::bloom, true}; }
 
   friend constexpr bool operator==(const KeyId&, const KeyId&) = default;
+  // The key's 8 bytes as one word: one mixing step instead of four (a key is hashed two or
+  // three times a request in the simulated cluster). No padding: see the static_assert.
   template <class H>
   friend H AbslHashValue(H h, const KeyId& k) {
-    return H::combine(std::move(h), k.post, k.shard, static_cast<std::uint8_t>(k.kind), k.hash_tag);
+    return H::combine(std::move(h), std::bit_cast<std::uint64_t>(k));
   }
 };
-static_assert(sizeof(KeyId) == 8);
+static_assert(sizeof(KeyId) == 8 && std::has_unique_object_representations_v<KeyId>);
 
 // Writes the key's Redis text into `buf` (at least 48 bytes); returns its length.
 std::size_t render_key(const KeyId& key, char* buf);
