@@ -3,21 +3,11 @@
 #include <algorithm>
 #include <bit>
 #include <cassert>
-#include <cmath>
 
 namespace likesim {
 
 LatencyHistogram::LatencyHistogram() {
-  // As hdr_calculate_bucket_config with unit magnitude 0 (lowest = 1).
-  const std::int64_t largest_single_unit =
-      2 * static_cast<std::int64_t>(std::pow(10, kSignificantDigits));
-  const int sub_bucket_count_magnitude =
-      static_cast<int>(std::ceil(std::log2(static_cast<double>(largest_single_unit))));
-  sub_bucket_half_count_magnitude_ = std::max(sub_bucket_count_magnitude, 1) - 1;
-  sub_bucket_count_ = std::int64_t{1} << (sub_bucket_half_count_magnitude_ + 1);
-  sub_bucket_half_count_ = sub_bucket_count_ / 2;
-  sub_bucket_mask_ = sub_bucket_count_ - 1;
-  std::int64_t smallest_untrackable = sub_bucket_count_;
+  std::int64_t smallest_untrackable = kSubBucketCount;
   int buckets = 1;
   while (smallest_untrackable <= kHighest) {
     if (smallest_untrackable > INT64_MAX / 2) {
@@ -27,28 +17,14 @@ LatencyHistogram::LatencyHistogram() {
     smallest_untrackable <<= 1;
     ++buckets;
   }
-  counts_.assign(static_cast<std::size_t>((buckets + 1) * sub_bucket_half_count_), 0);
+  counts_.assign(static_cast<std::size_t>((buckets + 1) * kSubBucketHalfCount), 0);
 }
 
-int LatencyHistogram::bucket_index(std::int64_t v) const {
-  const int pow2ceiling = 64 - std::countl_zero(static_cast<std::uint64_t>(v | sub_bucket_mask_));
-  return pow2ceiling - (sub_bucket_half_count_magnitude_ + 1);
-}
-
-std::size_t LatencyHistogram::index_of(std::int64_t v) const {
-  const int b = bucket_index(v);
-  const std::int64_t sub = v >> b;
-  return static_cast<std::size_t>(
-      ((static_cast<std::int64_t>(b) + 1) << sub_bucket_half_count_magnitude_) +
-      (sub - sub_bucket_half_count_));
-}
-
-std::int64_t LatencyHistogram::value_from_index(std::size_t i) const {
-  std::int64_t bucket = static_cast<std::int64_t>(i >> sub_bucket_half_count_magnitude_) - 1;
-  std::int64_t sub =
-      static_cast<std::int64_t>(i & (sub_bucket_half_count_ - 1)) + sub_bucket_half_count_;
+std::int64_t LatencyHistogram::value_from_index(std::size_t i) {
+  std::int64_t bucket = static_cast<std::int64_t>(i >> kSubBucketHalfCountMagnitude) - 1;
+  std::int64_t sub = static_cast<std::int64_t>(i & (kSubBucketHalfCount - 1)) + kSubBucketHalfCount;
   if (bucket < 0) {
-    sub -= sub_bucket_half_count_;
+    sub -= kSubBucketHalfCount;
     bucket = 0;
   }
   return sub << bucket;
@@ -62,19 +38,6 @@ std::int64_t LatencyHistogram::lowest_equivalent(std::int64_t v) const {
 std::int64_t LatencyHistogram::highest_equivalent(std::int64_t v) const {
   const int b = bucket_index(v);
   return lowest_equivalent(v) + (std::int64_t{1} << b) - 1;
-}
-
-void LatencyHistogram::record_value(std::int64_t us, std::uint64_t count) {
-  if (us < 0) us = 0;
-  if (us > kHighest) {
-    overflow_ += count;
-    us = kHighest;
-  }
-  counts_[index_of(us)] += count;
-  total_count_ += count;
-  min_ = std::min(min_, us);
-  max_ = std::max(max_, us);
-  sum_ += static_cast<double>(us) * static_cast<double>(count);
 }
 
 void LatencyHistogram::merge(const LatencyHistogram& other) {

@@ -11,6 +11,8 @@
 //   std::int64_t p99 = h.value_at_percentile(99.0);     // µs
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -27,8 +29,20 @@ class LatencyHistogram {
 
   LatencyHistogram();
 
-  // Records a value in µs (negative values count as 0).
-  void record_value(std::int64_t us, std::uint64_t count = 1);
+  // Records a value in µs (negative values count as 0). Inline, with the layout's constants
+  // known at compile time: a request records five or six values.
+  void record_value(std::int64_t us, std::uint64_t count = 1) {
+    if (us < 0) us = 0;
+    if (us > kHighest) {
+      overflow_ += count;
+      us = kHighest;
+    }
+    counts_[index_of(us)] += count;
+    total_count_ += count;
+    min_ = us < min_ ? us : min_;
+    max_ = us > max_ ? us : max_;
+    sum_ += static_cast<double>(us) * static_cast<double>(count);
+  }
   // Records a duration, rounded to the nearest µs.
   void record(Duration d, std::uint64_t count = 1) {
     record_value((d.count() + 500) / 1000, count);
@@ -64,14 +78,35 @@ class LatencyHistogram {
   std::int64_t highest_equivalent(std::int64_t v) const;
 
  private:
-  std::size_t index_of(std::int64_t v) const;
-  std::int64_t value_from_index(std::size_t i) const;
-  int bucket_index(std::int64_t v) const;
+  // As hdr_calculate_bucket_config with unit magnitude 0 (lowest = 1): 2048 sub-buckets.
+  static constexpr std::int64_t kLargestSingleUnit = [] {
+    std::int64_t p = 2;
+    for (int i = 0; i < kSignificantDigits; ++i) p *= 10;
+    return p;
+  }();
+  // ceil(log2(kLargestSingleUnit)) - 1
+  static constexpr int kSubBucketHalfCountMagnitude =
+      std::max(static_cast<int>(std::bit_width(static_cast<std::uint64_t>(kLargestSingleUnit - 1))),
+               1) -
+      1;
+  static constexpr std::int64_t kSubBucketCount = std::int64_t{1}
+                                                  << (kSubBucketHalfCountMagnitude + 1);
+  static constexpr std::int64_t kSubBucketHalfCount = kSubBucketCount / 2;
+  static constexpr std::int64_t kSubBucketMask = kSubBucketCount - 1;
 
-  int sub_bucket_half_count_magnitude_;
-  std::int64_t sub_bucket_count_;
-  std::int64_t sub_bucket_half_count_;
-  std::int64_t sub_bucket_mask_;
+  static int bucket_index(std::int64_t v) {
+    const int pow2ceiling = 64 - std::countl_zero(static_cast<std::uint64_t>(v | kSubBucketMask));
+    return pow2ceiling - (kSubBucketHalfCountMagnitude + 1);
+  }
+  static std::size_t index_of(std::int64_t v) {
+    const int b = bucket_index(v);
+    const std::int64_t sub = v >> b;
+    return static_cast<std::size_t>(
+        ((static_cast<std::int64_t>(b) + 1) << kSubBucketHalfCountMagnitude) +
+        (sub - kSubBucketHalfCount));
+  }
+  static std::int64_t value_from_index(std::size_t i);
+
   std::vector<std::uint64_t> counts_;
   std::uint64_t total_count_ = 0;
   std::uint64_t overflow_ = 0;
