@@ -102,16 +102,9 @@ void RadixCalendar::sort_into_run(Slot& s) {
   if (run_.size() < n) run_.resize(n);
   run_size_ = n;
   Entry* run = run_.data();
-  if (s.head == s.tail) {  // most slots: one block, its entries side by side
-    const Entry* entries = s.head->entries;
-    for (std::size_t i = 0; i < n; ++i) ++start[bucket(entries[i]) + 1];
-    for (int i = 1; i <= (1 << bits); ++i) start[i] += start[i - 1];
-    for (std::size_t i = 0; i < n; ++i) run[start[bucket(entries[i])]++] = entries[i];
-  } else {
-    for_each(s, [&](const Entry& e) { ++start[bucket(e) + 1]; });
-    for (int i = 1; i <= (1 << bits); ++i) start[i] += start[i - 1];
-    for_each(s, [&](const Entry& e) { run[start[bucket(e)]++] = e; });
-  }
+  for_each(s, [&](const Entry& e) { ++start[bucket(e) + 1]; });
+  for (int i = 1; i <= (1 << bits); ++i) start[i] += start[i - 1];
+  for_each(s, [&](const Entry& e) { run[start[bucket(e)]++] = e; });
   release(s);
   for (std::size_t i = 1; i < n; ++i) {
     if (!before(run[i], run[i - 1])) continue;
