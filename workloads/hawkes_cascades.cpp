@@ -74,17 +74,23 @@ HawkesCascades::HawkesCascades(const HawkesConfig& config, CascadeSizes sizes, s
   build_profile();
 }
 
-std::uint32_t HawkesCascades::child_count() {
+std::uint32_t HawkesCascades::child_count(RandomStream& rng) {
   if (marked_) {
-    const double u = children_.uniform01_open_low();
+    const double u = rng.uniform01_open_low();
     if (u < mark_cut_) {
       // m^beta = U^(-beta/alpha); exp2(log2) is a cheaper pow() (see HawkesKernel::power).
-      return poisson_draw(children_, mark_norm_ * std::exp2(mark_exponent_ * std::log2(u)));
+      // poisson_draw is not inlined: it draws from children_, so rng's address never escapes
+      // and rng stays in registers.
+      children_ = rng;
+      const std::uint32_t n =
+          poisson_draw(children_, mark_norm_ * std::exp2(mark_exponent_ * std::log2(u)));
+      rng = children_;
+      return n;
     }
     // Given U >= cut, (U - cut) / (1 - cut) is uniform: it picks from the table.
     return search_children_cdf((u - mark_cut_) * mark_rest_inv_);
   }
-  return search_children_cdf(children_.uniform01());
+  return search_children_cdf(rng.uniform01());
 }
 
 // The first k with v < cdf[k]. Most counts are 0 to 3, and which is a coin toss, so those four
@@ -99,41 +105,49 @@ std::uint32_t HawkesCascades::search_children_cdf(double v) const {
   return n;
 }
 
-void HawkesCascades::spawn_children(std::int64_t t, std::uint32_t cascade) {
-  const std::uint32_t n = child_count();
+void HawkesCascades::spawn_children(std::int64_t t, std::uint32_t cascade, RandomStream& rng) {
+  const std::uint32_t n = child_count(rng);
   const double left_ns = static_cast<double>(end_ns_ - t);
   const std::uint64_t like_tag = tag(cascade, 0, kLike);
   for (std::uint32_t i = 0; i < n; ++i) {
-    const double delay_ns = delays_.draw(children_) * ns_per_cascade_s_;
+    const double delay_ns = delays_.draw(rng) * ns_per_cascade_s_;
     if (delay_ns < left_ns) calendar_.push({t + static_cast<std::int64_t>(delay_ns), like_tag});
   }
 }
 
-bool HawkesCascades::next(CascadeEvent& out) {
+bool HawkesCascades::refill() {
+  // Copies in locals for the batch, so they live in registers (as members, any calendar store
+  // might have changed them).
+  RandomStream rng = children_;
+  std::uint64_t likes = likes_;
+  std::size_t max_pending = max_pending_;
+  std::size_t n = 0;
   RadixCalendar::Entry e;
-  for (;;) {
-    if (!calendar_.pop(e)) return false;
+  while (n < kBatch && calendar_.pop(e)) {
     const auto kind = static_cast<Kind>(e.tag & 3);
     const auto cascade = static_cast<std::uint32_t>(e.tag >> 32);
     if (kind == kRoot) {  // the end of a root's group: its next one, no event
       schedule_root(cascade, static_cast<std::uint32_t>(e.tag >> 2) & 0x3fffffffu);
       continue;
     }
-    out.time_ns = e.time;
-    out.cascade = cascade;
-    out.start = kind == kStart;
+    ready_[n++] = CascadeEvent{e.time, cascade, kind == kStart};
     if (kind == kStart) {
       start_cascade(e.time, cascade);
     } else {
-      ++likes_;
-      spawn_children(e.time, cascade);
+      ++likes;
+      spawn_children(e.time, cascade, rng);
     }
-    max_pending_ = std::max(max_pending_, calendar_.size());
-    return true;
+    max_pending = std::max(max_pending, calendar_.size());
   }
+  children_ = rng;
+  likes_ = likes;
+  max_pending_ = max_pending;
+  ready_pos_ = 0;
+  ready_size_ = n;
+  return n > 0;
 }
 
-std::uint32_t HawkesCascades::draw_child_count() { return child_count(); }
+std::uint32_t HawkesCascades::draw_child_count() { return child_count(children_); }
 
 void HawkesCascades::start_cascade(std::int64_t t, std::uint32_t cascade) {
   ++cascades_;

@@ -20,6 +20,7 @@
 //   gen.expected_like_rate_at(30.0);   // likes/s expected at 30 s of run time
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -47,7 +48,11 @@ class HawkesCascades {
                  Duration duration, int slot_bits = -1);
 
   // The next event (a cascade start, or a like) in time order, or false after the last.
-  bool next(CascadeEvent& out);
+  bool next(CascadeEvent& out) {
+    if (ready_pos_ == ready_size_ && !refill()) return false;
+    out = ready_[ready_pos_++];
+    return true;
+  }
 
   // Expected likes per second of run time at t (seconds): cascades_per_s * E[S] * G, G the
   // expected share of a cascade's likes within (t - first_cascade_s) * rate_multiplier of its
@@ -56,6 +61,7 @@ class HawkesCascades {
 
   const HawkesKernel& kernel() const { return kernel_; }
   const CascadeSizes& sizes() const { return sizes_; }
+  // Likes made so far: up to kBatch - 1 more than next() has returned.
   std::uint64_t likes() const { return likes_; }
   std::uint32_t cascades() const { return cascades_; }
   std::size_t pending() const { return calendar_.size(); }
@@ -75,12 +81,19 @@ class HawkesCascades {
   static std::uint64_t tag(std::uint32_t cascade, std::uint32_t root, Kind kind) {
     return std::uint64_t{cascade} << 32 | std::uint64_t{root} << 2 | kind;
   }
+  // Events are made kBatch at a time: one call's register saves for many likes, and the
+  // children's stream held in registers for the batch (in memory, every calendar store might
+  // have overwritten it, so each draw loaded and stored its four words).
+  static constexpr std::size_t kBatch = 64;
+  // Fills ready_ with the next events; false when none is left.
+  bool refill();
   void start_cascade(std::int64_t t, std::uint32_t cascade);
   void schedule_root(std::uint32_t cascade, std::uint32_t root);
-  // Inlined into next(), with the count and its table search: the calls' register saves were
-  // ~25 instructions a like.
-  [[gnu::always_inline]] inline void spawn_children(std::int64_t t, std::uint32_t cascade);
-  [[gnu::always_inline]] inline std::uint32_t child_count();
+  // Inlined into refill(), with the count and its table search: the calls' register saves
+  // were ~25 instructions a like. rng is refill()'s copy of children_.
+  [[gnu::always_inline]] inline void spawn_children(std::int64_t t, std::uint32_t cascade,
+                                                    RandomStream& rng);
+  [[gnu::always_inline]] inline std::uint32_t child_count(RandomStream& rng);
   void build_profile();
   void build_children_mixture();
   [[gnu::always_inline]] inline std::uint32_t search_children_cdf(double v) const;
@@ -115,6 +128,9 @@ class HawkesCascades {
   std::uint64_t likes_ = 0;
   std::uint32_t cascades_ = 0;
   std::size_t max_pending_ = 0;
+  std::array<CascadeEvent, kBatch> ready_;  // ready_[ready_pos_, ready_size_) not yet returned
+  std::size_t ready_pos_ = 0;
+  std::size_t ready_size_ = 0;
   std::vector<double> profile_tau_;  // cascade seconds
   std::vector<double> profile_share_;
 };
