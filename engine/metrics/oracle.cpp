@@ -17,13 +17,29 @@ void Oracle::change(PostTruth& p, std::int64_t delta, Time t) {
   p.count += delta;
 }
 
-bool Oracle::liked(PostId post, UserId user) const {
+const Oracle::PostTruth* Oracle::find(PostId post) const {
+  if (const PostTruth* p = last_.get(post)) return p;
   auto it = posts_.find(post);
-  return it != posts_.end() && it->second.likers.contains(user);
+  if (it == posts_.end()) return nullptr;
+  // The entry is the map's, not const; find() is const only to serve the const queries.
+  last_.set(post, const_cast<PostTruth*>(&it->second));
+  return &it->second;
+}
+
+Oracle::PostTruth& Oracle::find_or_add(PostId post) {
+  if (PostTruth* p = last_.get(post)) return *p;
+  PostTruth& p = posts_[post];
+  last_.set(post, &p);
+  return p;
+}
+
+bool Oracle::liked(PostId post, UserId user) const {
+  const PostTruth* p = find(post);
+  return p != nullptr && p->likers.contains(user);
 }
 
 bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
-  PostTruth& p = posts_[post];
+  PostTruth& p = find_or_add(post);
   if (!p.likers.insert(user)) {
     if (p.maybe && p.maybe->unliked.erase(user)) {
       // The failed unlike had landed after all: the truth goes down and up again, and the
@@ -44,7 +60,7 @@ bool Oracle::on_like_ok(PostId post, UserId user, Time t) {
 }
 
 bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
-  PostTruth& p = posts_[post];
+  PostTruth& p = find_or_add(post);
   if (!p.likers.erase(user)) {
     if (p.maybe && p.maybe->liked.erase(user)) {
       // The failed like had landed after all; this unlike removed it. Net zero for the truth.
@@ -64,26 +80,26 @@ bool Oracle::on_unlike_ok(PostId post, UserId user, Time t) {
 }
 
 void Oracle::on_like_failed(PostId post, UserId user) {
-  posts_[post].maybe_sets().liked.insert(user);
+  find_or_add(post).maybe_sets().liked.insert(user);
 }
 void Oracle::on_unlike_failed(PostId post, UserId user) {
-  posts_[post].maybe_sets().unliked.insert(user);
+  find_or_add(post).maybe_sets().unliked.insert(user);
 }
 
 std::int64_t Oracle::truth(PostId post) const {
-  auto it = posts_.find(post);
-  return it == posts_.end() ? 0 : it->second.count;
+  const PostTruth* p = find(post);
+  return p == nullptr ? 0 : p->count;
 }
 
 Oracle::ReadCheck Oracle::on_count_read(PostId post, std::int64_t reported, Time t) const {
   ReadCheck c;
-  auto it = posts_.find(post);
-  if (it == posts_.end()) {
+  const PostTruth* found = find(post);
+  if (found == nullptr) {
     c.drift = reported;
     if (reported == 0) c.staleness = Duration(0);
     return c;
   }
-  const PostTruth& p = it->second;
+  const PostTruth& p = *found;
   c.drift = reported - p.count;
   if (reported == p.count) {
     c.staleness = Duration(0);
@@ -108,17 +124,17 @@ Oracle::FinalCheck Oracle::final_check(PostId post, std::int64_t stored) const {
 }
 
 bool Oracle::maybe_liked(PostId post, UserId user) const {
-  auto it = posts_.find(post);
-  return it != posts_.end() && it->second.maybe && it->second.maybe->liked.contains(user);
+  const PostTruth* p = find(post);
+  return p != nullptr && p->maybe && p->maybe->liked.contains(user);
 }
 bool Oracle::maybe_unliked(PostId post, UserId user) const {
-  auto it = posts_.find(post);
-  return it != posts_.end() && it->second.maybe && it->second.maybe->unliked.contains(user);
+  const PostTruth* p = find(post);
+  return p != nullptr && p->maybe && p->maybe->unliked.contains(user);
 }
 
 const UserSet* Oracle::likers(PostId post) const {
-  auto it = posts_.find(post);
-  return it == posts_.end() ? nullptr : &it->second.likers;
+  const PostTruth* p = find(post);
+  return p == nullptr ? nullptr : &p->likers;
 }
 
 void Oracle::for_each_maybe_unliked(absl::FunctionRef<void(PostId, UserId)> f) const {

@@ -39,6 +39,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/functional/function_ref.h"
+#include "engine/core/hot_entry.h"
 #include "engine/core/sim_time.h"
 #include "engine/metrics/departure_times.h"
 #include "engine/model/ids.h"
@@ -111,8 +112,14 @@ class Oracle {
     }
   };
   void change(PostTruth& p, std::int64_t delta, Time t);
+  // posts_'s entry of the post, through last_ (null: none).
+  const PostTruth* find(PostId post) const;
+  PostTruth& find_or_add(PostId post);
 
   absl::flat_hash_map<PostId, PostTruth> posts_;
+  // The post looked up last (HotEntry): most requests of a run are about the post before.
+  // posts_ only grows in find_or_add, which sets it again.
+  mutable HotEntry<PostId, PostTruth> last_;
   std::uint64_t dedup_violations_ = 0;
   std::uint64_t likes_held_ = 0;
 };

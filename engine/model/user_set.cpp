@@ -11,9 +11,9 @@ void set_in(std::vector<std::uint64_t>& bits, UserId u) {
 
 }  // namespace
 
-bool UserSet::insert(UserId u) {
+bool UserSet::insert_outside_bitset(UserId u) {
   if (dense_) {
-    if (contains(u)) return false;
+    if (small_.contains(u)) return false;
     if (set_bit(u)) {
       ++dense_->size;
     } else {

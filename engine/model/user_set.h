@@ -44,8 +44,23 @@ class UserSet {
   UserSet(UserSet&&) noexcept = default;
   UserSet& operator=(UserSet&&) noexcept = default;
 
-  bool insert(UserId u);  // true if it was not there
-  bool erase(UserId u);   // true if it was there
+  // True if it was not there. A bitset member's insert is inline, a handful of instructions
+  // (the call with the growth path's register saves cost ~35 a like, twice a like in mm1).
+  bool insert(UserId u) {
+    if (dense_) {
+      std::vector<std::uint64_t>& bits = dense_->bits;
+      const std::size_t w = u / 64;
+      if (w < bits.size()) {
+        const std::uint64_t bit = std::uint64_t{1} << (u % 64);
+        if ((bits[w] & bit) != 0) return false;
+        bits[w] |= bit;
+        ++dense_->size;
+        return true;
+      }
+    }
+    return insert_outside_bitset(u);
+  }
+  bool erase(UserId u);  // true if it was there
   bool contains(UserId u) const {
     if (dense_) {
       const std::size_t w = u / 64;
@@ -73,6 +88,8 @@ class UserSet {
   }
 
  private:
+  // insert() for a small set, or for an id beyond the bitset's end.
+  bool insert_outside_bitset(UserId u);
   // Whether the bitset up to `largest` would take less room than the hash set does now.
   bool bitset_is_smaller(UserId largest) const;
   void make_dense();

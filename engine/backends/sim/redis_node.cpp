@@ -41,19 +41,20 @@ RedisNode::Cost RedisNode::apply(const KvCommand& c, KvReply& r) {
       return {k.command_us, false};
     }
     case KvVerb::set:
-      values_[c.key] = c.arg;
+      value_at(c.key) = c.arg;
       return {k.command_us, true};
     case KvVerb::incr_by:
-      r.value = (values_[c.key] += c.arg);
+      r.value = (value_at(c.key) += c.arg);
       return {k.command_us, true};
     case KvVerb::del:
+      last_value_.clear();
       r.value = static_cast<std::int64_t>(values_.erase(c.key));
       return {k.command_us, r.value > 0};
     case KvVerb::sadd:
-      r.value = sets_[c.key].insert(static_cast<UserId>(c.arg));
+      r.value = set_at(c.key).insert(static_cast<UserId>(c.arg));
       return {k.set_command_us, r.value > 0};
     case KvVerb::srem:
-      r.value = sets_[c.key].erase(static_cast<UserId>(c.arg));
+      r.value = set_at(c.key).erase(static_cast<UserId>(c.arg));
       return {k.set_command_us, r.value > 0};
     case KvVerb::sismember: {
       auto it = sets_.find(c.key);
@@ -67,19 +68,33 @@ RedisNode::Cost RedisNode::apply(const KvCommand& c, KvReply& r) {
       r.value = bloom_test_and_set(c.key.post, static_cast<UserId>(c.arg), false);
       return {k.bloom_us, false};
     case KvVerb::like_script: {
-      const bool added = sets_[c.key].insert(static_cast<UserId>(c.arg));
-      if (added) values_[c.key2] += 1;
+      const bool added = set_at(c.key).insert(static_cast<UserId>(c.arg));
+      if (added) value_at(c.key2) += 1;
       r.value = added;
       return {k.script_us, added};
     }
     case KvVerb::unlike_script: {
-      const bool removed = sets_[c.key].erase(static_cast<UserId>(c.arg));
-      if (removed) values_[c.key2] -= 1;
+      const bool removed = set_at(c.key).erase(static_cast<UserId>(c.arg));
+      if (removed) value_at(c.key2) -= 1;
       r.value = removed;
       return {k.script_us, removed};
     }
   }
   return {k.command_us, false};
+}
+
+std::int64_t& RedisNode::value_at(const KeyId& key) {
+  if (std::int64_t* v = last_value_.get(key)) return *v;
+  std::int64_t& v = values_[key];  // may rehash: last_value_ is set again just below
+  last_value_.set(key, &v);
+  return v;
+}
+
+UserSet& RedisNode::set_at(const KeyId& key) {
+  if (UserSet* s = last_set_.get(key)) return *s;
+  UserSet& s = sets_[key];
+  last_set_.set(key, &s);
+  return s;
 }
 
 // The measured service shape is the commands'; an fsync and a sleeping iteration keep their

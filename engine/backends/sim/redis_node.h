@@ -33,6 +33,7 @@
 #include "engine/backends/kv.h"
 #include "engine/backends/sim/cost_model.h"
 #include "engine/backends/sim/slowdown.h"
+#include "engine/core/hot_entry.h"
 #include "engine/core/random_stream.h"
 #include "engine/core/sim_time.h"
 #include "engine/model/user_set.h"
@@ -102,6 +103,9 @@ class RedisNode {
   };
   // Runs one command against the data.
   Cost apply(const KvCommand& c, KvReply& r);
+  // The key's value (0 when new) and set (empty when new), through the HotEntry caches.
+  std::int64_t& value_at(const KeyId& key);
+  UserSet& set_at(const KeyId& key);
   bool bloom_test_and_set(PostId post, UserId item, bool set);
   // The one place service times are drawn (deterministic or around the mean).
   Duration draw(double mean_us);
@@ -133,7 +137,11 @@ class RedisNode {
   } batch_;
   std::deque<std::int64_t> completions_;  // completion times of closed requests not finished
   absl::flat_hash_map<KeyId, std::int64_t> values_;
-  absl::flat_hash_map<KeyId, UserSet> sets_;                       // like_set keys
+  absl::flat_hash_map<KeyId, UserSet> sets_;  // like_set keys
+  // The keys written last: a run's likes hit the same counter and set again and again. Set
+  // by value_at/set_at (the only inserts), cleared by an erase.
+  HotEntry<KeyId, std::int64_t> last_value_;
+  HotEntry<KeyId, UserSet> last_set_;
   absl::flat_hash_map<std::uint64_t, std::uint64_t> bloom_words_;  // (post, word) -> bits
   RedisNodeStats stats_;
   Slowdowns slowdowns_;

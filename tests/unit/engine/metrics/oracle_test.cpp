@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace likesim {
 namespace {
 
@@ -135,6 +137,26 @@ TEST(Oracle, PostsListsEveryTouchedPostInOrderAndLikedFollowsTheTruth) {
   EXPECT_EQ(f.low, 0);
   EXPECT_EQ(f.high, 1);
   EXPECT_EQ(f.lost + f.doubled, 0);
+}
+
+// The oracle remembers the post it looked up last (a pointer into its map): the map's growth
+// by other posts, and a move of the oracle, must not leave it pointing at a moved entry.
+TEST(Oracle, TheTruthOfAPostSurvivesTheMapGrowingAroundItAndAMove) {
+  Oracle o;
+  o.on_like_ok(1, 5, Time(1s));
+  for (PostId p = 2; p < 5000; ++p) {
+    o.on_like_ok(p, 6, Time(1s));  // a new post: the map rehashes now and then
+    ASSERT_TRUE(o.liked(1, 5)) << "after post " << p;
+    ASSERT_EQ(o.truth(1), 1);
+  }
+  o.on_like_ok(1, 7, Time(2s));
+  EXPECT_EQ(o.truth(1), 2);
+  EXPECT_EQ(o.final_check(1, 2).truth, 2);  // read from the map itself, not the remembered entry
+  Oracle moved = std::move(o);
+  moved.on_like_ok(1, 8, Time(3s));
+  EXPECT_EQ(moved.truth(1), 3);
+  EXPECT_TRUE(moved.liked(1, 8));
+  EXPECT_EQ(moved.likes_held(), 5001u);
 }
 
 // DESIGN.md §9: tens of bytes per like at most; with the hot post's likers a bitset and its
