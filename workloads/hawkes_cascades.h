@@ -64,6 +64,7 @@ class HawkesCascades {
   // Likes made so far: up to kBatch - 1 more than next() has returned.
   std::uint64_t likes() const { return likes_; }
   std::uint32_t cascades() const { return cascades_; }
+  // Events waiting in the calendar (the made ones next() has not returned yet apart).
   std::size_t pending() const { return calendar_.size(); }
   std::size_t max_pending() const { return max_pending_; }
   std::size_t memory_bytes() const;

@@ -97,8 +97,8 @@ class RadixCalendar {
   [[gnu::always_inline]] void append(Level& l, unsigned index, const Entry& e) {
     Slot& s = l.slots[index];
     if (s.tail_used == kBlockEntries) append_block(s);
-    // Field by field: a whole-struct copy went through a 16-byte load of the two 8-byte
-    // stores that made e, which cannot forward (a stall on every push).
+    // Field by field: the whole-struct copy was a 16-byte load of the two 8-byte stores that
+    // had just made e, a load that store forwarding cannot serve.
     Entry& slot_entry = s.tail->entries[s.tail_used++];
     slot_entry.time = e.time;
     slot_entry.tag = e.tag;
