@@ -206,8 +206,18 @@ void RedisNode::close_batch(Time t, std::vector<ClosedRequest>& closed) {
 }
 
 std::size_t RedisNode::queue_at(Time t) {
-  while (!completions_.empty() && completions_.front() <= t.count()) completions_.pop_front();
-  return completions_.size();
+  std::size_t& head = completions_head_;
+  while (head < completions_.size() && completions_[head] <= t.count()) ++head;
+  if (head == completions_.size()) {
+    completions_.clear();
+    head = 0;
+  } else if (head >= 1024 && 2 * head >= completions_.size()) {
+    // Drop the finished front once it is most of the vector: memory stays O(unfinished).
+    completions_.erase(completions_.begin(),
+                       completions_.begin() + static_cast<std::ptrdiff_t>(head));
+    head = 0;
+  }
+  return completions_.size() - head;
 }
 
 std::int64_t RedisNode::peek_value(const KeyId& key) const {

@@ -25,7 +25,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -135,7 +134,11 @@ class RedisNode {
     bool modifies = false;
     std::vector<std::uint32_t> tickets;
   } batch_;
-  std::deque<std::int64_t> completions_;  // completion times of closed requests not finished
+  // Completion times of closed requests not finished, ascending (the thread is FIFO), in
+  // completions_[completions_head_, end): a vector whose head moves, cheaper than a deque's
+  // blocks (~25 instructions a request in mm1); queue_at drops the finished part.
+  std::vector<std::int64_t> completions_;
+  std::size_t completions_head_ = 0;
   absl::flat_hash_map<KeyId, std::int64_t> values_;
   absl::flat_hash_map<KeyId, UserSet> sets_;  // like_set keys
   // The keys written last: a run's likes hit the same counter and set again and again. Set
