@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <vector>
+
+#include "engine/core/random_stream.h"
+
 namespace likesim {
 namespace {
 
@@ -79,6 +84,74 @@ TEST(AnswerCheck, AcceptsEitherAnswerWhileAWriteOfThePairOverlaps) {
   EXPECT_FALSE(a.status_wrong(status, ts, StatusResult{true, true}, o));
   a.on_answer(status);
   EXPECT_EQ(a.pairs_tracked(), 0u);
+}
+
+// Thousands of requests in flight over pairs that repeat, sent and answered in random order:
+// every judgement is the one the plain rule gives, kept here in an ordered map: another write
+// of the pair in flight at the answer, or one that ended after the send, makes a contradicting
+// answer acceptable.
+TEST(AnswerCheck, JudgesAsThePlainRuleDoesWithThousandsOfRequestsInFlight) {
+  struct Model {
+    std::uint32_t requests = 0, writes = 0;
+    std::uint64_t last_write_end = 0;
+  };
+  struct InFlight {
+    Request r;
+    std::uint64_t sent;
+  };
+  Oracle o;  // empty: nothing is liked, so an already_liked or a liked status contradicts it
+  AnswerCheck a;
+  std::map<std::uint64_t, Model> model;
+  std::uint64_t seq = 0;
+  std::vector<InFlight> flying;
+  RandomStream rng(3, "answer-check-test");
+  int judged = 0, acceptable = 0;
+  const auto answer = [&](std::size_t i) {
+    const InFlight f = flying[i];
+    flying[i] = flying.back();
+    flying.pop_back();
+    const bool write = f.r.op == Op::like;
+    Model& m = model[pack_like(f.r.post, f.r.user)];
+    const bool unsettled = m.writes - (write ? 1u : 0u) > 0 || m.last_write_end > f.sent;
+    const bool wrong = write ? a.like_wrong(f.r, f.sent, LikeResult::already_liked, o)
+                             : a.status_wrong(f.r, f.sent, StatusResult{true, true}, o);
+    ASSERT_EQ(wrong, !unsettled) << "judgement " << judged;
+    ++judged;
+    acceptable += unsettled ? 1 : 0;
+    a.on_answer(f.r);
+    if (write) {
+      --m.writes;
+      m.last_write_end = ++seq;
+    }
+    if (--m.requests == 0) model.erase(pack_like(f.r.post, f.r.user));
+  };
+  for (int step = 0; step < 400'000; ++step) {
+    // Sends outnumber answers for the first half (thousands in flight), then answers win.
+    const bool send = flying.empty() || rng.uniform01() < (step < 200'000 ? 0.6 : 0.4);
+    if (send) {
+      const Op op = rng.bernoulli(0.5) ? Op::like : Op::status;
+      const Request r = req(op, static_cast<PostId>(1 + rng.uniform_int(8)),
+                            static_cast<UserId>(1 + rng.uniform_int(3000)));
+      const std::uint64_t sent = a.on_send(r);
+      ++seq;
+      Model& m = model[pack_like(r.post, r.user)];
+      ++m.requests;
+      if (op == Op::like) ++m.writes;
+      flying.push_back({r, sent});
+    } else {
+      answer(static_cast<std::size_t>(rng.uniform_int(flying.size())));
+      if (HasFatalFailure()) return;
+    }
+    ASSERT_EQ(a.pairs_tracked(), model.size());
+  }
+  while (!flying.empty()) {
+    answer(flying.size() - 1);
+    if (HasFatalFailure()) return;
+  }
+  EXPECT_EQ(a.pairs_tracked(), 0u);
+  EXPECT_GT(judged, 150'000);
+  EXPECT_GT(acceptable, 1000);           // overlapping writes of one pair happened
+  EXPECT_GT(judged - acceptable, 1000);  // and lone requests, judged wrong
 }
 
 }  // namespace
