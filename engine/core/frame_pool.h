@@ -2,13 +2,13 @@
 // request costs no heap allocation once the pool is warm, and the frames it creates together
 // sit together in memory.
 //
-// Why not a free list per size: a request's coroutines (the run's serve, the strategy's like,
-// the detached wrapper) are created within one event and resumed together when its answer
-// arrives, which under a saturated server is a second later with ~100 k other requests in
-// between. Free lists scatter those frames over the heap; bump allocation puts them in
-// neighbouring lines and pages, and FIFO answers then walk the chunks in the order they were
-// carved. (Celebrity, whole run: 188 s -> 139 s, alternated on one VM; cachegrind, which
-// models neither TLB nor prefetcher, counts the same misses either way.)
+// Why not a free list per size: a request's coroutines (the run's serve, the strategy's like)
+// are created within one event and resumed together when its answer arrives, which under a
+// saturated server is a second later with ~100 k other requests in between. Free lists
+// scatter those frames over the heap; bump allocation puts them in neighbouring lines and
+// pages, and FIFO answers then walk the chunks in the order they were carved. (Celebrity,
+// whole run: 188 s -> 139 s, alternated on one VM; cachegrind, which models neither TLB nor
+// prefetcher, counts the same misses either way.)
 //
 // A chunk counts its live frames and is reused once they are all gone (at once if it is the
 // chunk being carved). A few long-lived coroutines (a consumer's poll loop, a flush timer)

@@ -3,48 +3,25 @@
 #include <stdexcept>
 
 namespace likesim {
-namespace {
+namespace detail {
 
-// A self-destroying coroutine that owns a spawned Task and reports its exception.
-struct Detached {
-  struct promise_type {
-    static void* operator new(std::size_t size) { return FramePool::allocate(size); }
-    static void operator delete(void* p, std::size_t size) noexcept {
-      FramePool::deallocate(p, size);
-    }
-    Detached get_return_object() noexcept {
-      return Detached{std::coroutine_handle<promise_type>::from_promise(*this)};
-    }
-    std::suspend_always initial_suspend() noexcept { return {}; }
-    std::suspend_never final_suspend() noexcept { return {}; }
-    void return_void() noexcept {}
-    void unhandled_exception() noexcept { std::terminate(); }  // run_detached catches all
-  };
-  std::coroutine_handle<promise_type> h;
-};
-
-Detached run_detached(Task<void> task, Runtime* rt) {
-  try {
-    co_await std::move(task);
-  } catch (...) {
-    rt->report_error(std::current_exception());
-  }
+void detached_task_finished(Runtime* rt, std::exception_ptr error) noexcept {
+  if (error) rt->report_error(std::move(error));
   rt->task_finished();
 }
 
-}  // namespace
+}  // namespace detail
 
-void Runtime::spawn(Task<void> task) {
+Task<void>::Handle Runtime::detach(Task<void> task) {
   ++live_tasks_;
-  Detached d = run_detached(std::move(task), this);
-  resume_at(now(), d.h);
+  const Task<void>::Handle h = task.release();
+  h.promise().detached_by = this;
+  return h;
 }
 
-void Runtime::start_now(Task<void> task) {
-  ++live_tasks_;
-  Detached d = run_detached(std::move(task), this);
-  d.h.resume();
-}
+void Runtime::spawn(Task<void> task) { resume_at(now(), detach(std::move(task))); }
+
+void Runtime::start_now(Task<void> task) { detach(std::move(task)).resume(); }
 
 std::string describe(std::exception_ptr e) {
   if (!e) return "no error";

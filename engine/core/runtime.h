@@ -59,6 +59,9 @@ class Runtime {
   void task_finished() { --live_tasks_; }
 
  private:
+  // Counts the task live and hands its frame over to itself (it destroys it at its end).
+  Task<void>::Handle detach(Task<void> task);
+
   std::exception_ptr first_error_;
   std::size_t live_tasks_ = 0;
 };

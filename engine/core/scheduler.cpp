@@ -40,8 +40,21 @@ void Scheduler::sift_down(std::size_t i) {
   heap_[i] = e;
 }
 
-Scheduler::Event Scheduler::pop() {
-  Event top = heap_.front();
+// A lane's next event takes the place of the one that ran: one sift down, where a pop and a
+// push took a sift down and a sift up. The heap's order is total ((time, seq) are unique), so
+// events run in the same order either way.
+Scheduler::Event Scheduler::take_front() {
+  const Event top = heap_.front();
+  if (on_lane(top.arg)) {
+    LaneQueue& q = lanes_[static_cast<std::size_t>(top.arg - kLaneBase)];
+    if (q.size > 0) {
+      heap_.front() = q.pop_front();
+      --lane_waiting_;
+      sift_down(0);
+      return top;
+    }
+    q.head_in_heap = false;
+  }
   heap_.front() = heap_.back();
   heap_.pop_back();
   if (!heap_.empty()) sift_down(0);
@@ -50,10 +63,9 @@ Scheduler::Event Scheduler::pop() {
 
 bool Scheduler::run_one() {
   if (heap_.empty()) return false;
-  Event e = pop();
+  const Event e = take_front();
   now_ = Time(e.time);
   ++processed_;
-  if (on_lane(e.arg)) advance(e.arg);
   // The next event's coroutine frame (or handler) was likely last touched long ago: with
   // ~100 k requests in flight it has left the cache. Start loading it while this one runs.
   if (!heap_.empty()) {
@@ -71,16 +83,6 @@ bool Scheduler::run_one() {
     static_cast<EventHandler*>(e.target)->on_event(e.arg);
   }
   return true;
-}
-
-void Scheduler::advance(std::uint64_t lane_arg) {
-  LaneQueue& q = lanes_[static_cast<std::size_t>(lane_arg - kLaneBase)];
-  if (q.size == 0) {
-    q.head_in_heap = false;
-    return;
-  }
-  push(q.pop_front());
-  --lane_waiting_;
 }
 
 void Scheduler::LaneQueue::grow() {

@@ -145,7 +145,8 @@ class Scheduler {
     heap_.push_back(e);
     sift_up(heap_.size() - 1);
   }
-  Event pop();
+  // Removes and returns the earliest event; for a lane's, moves the lane's next into the heap.
+  Event take_front();
   [[noreturn, gnu::cold, gnu::noinline]] void no_progress();
   void sift_up(std::size_t i);
   void sift_down(std::size_t i);
@@ -171,9 +172,6 @@ class Scheduler {
     }
     void grow();
   };
-  // The lane's next event into the heap, once its earliest has run.
-  void advance(std::uint64_t lane_arg);
-
   std::vector<Event> heap_;
   std::vector<LaneQueue> lanes_;
   std::size_t lane_waiting_ = 0;

@@ -225,5 +225,39 @@ TEST(Runtime, StartNowRunsInlineSpawnRunsLater) {
   EXPECT_EQ(rt.live_tasks(), 0u);
 }
 
+// Counts its live copies: a coroutine's copy of a parameter dies only with its frame.
+struct FrameWitness {
+  int* live;
+  explicit FrameWitness(int* l) : live(l) { ++*live; }
+  FrameWitness(const FrameWitness& o) : live(o.live) { ++*live; }
+  ~FrameWitness() { --*live; }
+};
+
+Task<void> finishes_at_once(FrameWitness, bool fail) {
+  if (fail) throw std::runtime_error("failed before its first suspension");
+  co_return;
+}
+
+Task<void> finishes_later(Runtime& rt, FrameWitness) { co_await rt.sleep_for(1us); }
+
+TEST(Runtime, ADetachedTaskFreesItsFrameWhenItEndsAndReportsItsError) {
+  Scheduler s;
+  SimRuntime rt(s);
+  int live = 0;
+  {
+    const FrameWitness w(&live);
+    rt.start_now(finishes_at_once(w, false));
+    rt.spawn(finishes_later(rt, w));
+    rt.start_now(finishes_at_once(w, true));
+    // Both start_now tasks ended inline and their frames are gone; the spawned one waits.
+    EXPECT_EQ(live, 2);
+    EXPECT_EQ(rt.live_tasks(), 1u);
+  }
+  s.run();
+  EXPECT_EQ(live, 0);
+  EXPECT_EQ(rt.live_tasks(), 0u);
+  EXPECT_EQ(describe(rt.first_error()), "failed before its first suspension");
+}
+
 }  // namespace
 }  // namespace likesim
