@@ -123,20 +123,19 @@ void RedisCluster::submit_work(RedisWorkCall* call) {
 void RedisCluster::finish(std::uint32_t ticket, std::uint32_t pending, Time done, Time now,
                           Duration reply_leg, KvCall* kv, RedisWorkCall* work, int stats_node) {
   const Time deadline = now + from_millis(costs_.timeout_ms);
-  const std::coroutine_handle<> waiter = kv ? kv->waiter : work->waiter;
   if (pending == 0) {
-    answer(kv, work, waiter, done, reply_leg, deadline, stats_node);
+    answer(kv, work, done, reply_leg, deadline, stats_node);
   } else {
     if (ticket == pending_.size()) {
       pending_.emplace_back();
     } else {
       free_tickets_.pop_back();
     }
-    pending_[ticket] = Pending{kv, work, waiter, deadline, done, reply_leg, pending, stats_node};
+    pending_[ticket] = Pending{kv, work, deadline, done, reply_leg, pending, stats_node};
     // `done` is a lower bound here (the start of an iteration the call joined): if even that
     // misses the deadline, the timeout is certain and answered now.
     if (done + reply_leg > deadline) {
-      answer(kv, work, waiter, done, reply_leg, deadline, stats_node);
+      answer(kv, work, done, reply_leg, deadline, stats_node);
       pending_[ticket].kv = nullptr;
       pending_[ticket].work = nullptr;
     }
@@ -144,8 +143,8 @@ void RedisCluster::finish(std::uint32_t ticket, std::uint32_t pending, Time done
   drain_closed();  // this arrival may have closed other calls' iterations
 }
 
-void RedisCluster::answer(KvCall* kv, RedisWorkCall* work, std::coroutine_handle<> waiter,
-                          Time done, Duration reply_leg, Time deadline, int stats_node) {
+void RedisCluster::answer(KvCall* kv, RedisWorkCall* work, Time done, Duration reply_leg,
+                          Time deadline, int stats_node) {
   Time reply_at = done + reply_leg;
   if (reply_at > deadline) {
     reply_at = deadline;
@@ -155,7 +154,8 @@ void RedisCluster::answer(KvCall* kv, RedisWorkCall* work, std::coroutine_handle
     if (work) work->status = ReplyStatus::timeout;
     nodes_[static_cast<std::size_t>(stats_node)].stats().timeouts += 1;
   }
-  sched_->schedule_resume(lanes_[static_cast<std::size_t>(stats_node)], reply_at, waiter);
+  sched_->schedule_resume(lanes_[static_cast<std::size_t>(stats_node)], reply_at,
+                          kv ? kv->waiter : work->waiter);
 }
 
 void RedisCluster::drain_closed() {
@@ -163,9 +163,7 @@ void RedisCluster::drain_closed() {
     Pending& p = pending_[c.ticket];
     p.done = std::max(p.done, c.done);
     if (--p.parts_left > 0) continue;
-    if (p.kv || p.work) {
-      answer(p.kv, p.work, p.waiter, p.done, p.reply_leg, p.deadline, p.stats_node);
-    }
+    if (p.kv || p.work) answer(p.kv, p.work, p.done, p.reply_leg, p.deadline, p.stats_node);
     p = Pending{};
     free_tickets_.push_back(c.ticket);
   }

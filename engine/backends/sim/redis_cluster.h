@@ -105,9 +105,6 @@ class RedisCluster final : public KvExecutor, private EventHandler {
   struct Pending {
     KvCall* kv = nullptr;  // one of kv / work; both null once answered (a timeout)
     RedisWorkCall* work = nullptr;
-    // The caller's waiter, copied while its frame is in cache: by the time the iteration
-    // closes the frame is cold, and reading the handle from it was a cache miss per call.
-    std::coroutine_handle<> waiter;
     Time deadline{0};
     Time done{0};
     Duration reply_leg{0};
@@ -119,8 +116,8 @@ class RedisCluster final : public KvExecutor, private EventHandler {
   void serve_part(int node, const Served& s, Time& done, std::uint32_t& pending);
   // Answers a call once every part is done: at done + its reply leg, or `timeout` at the
   // deadline.
-  void answer(KvCall* kv, RedisWorkCall* work, std::coroutine_handle<> waiter, Time done,
-              Duration reply_leg, Time deadline, int stats_node);
+  void answer(KvCall* kv, RedisWorkCall* work, Time done, Duration reply_leg, Time deadline,
+              int stats_node);
   void finish(std::uint32_t ticket, std::uint32_t pending, Time done, Time now, Duration reply_leg,
               KvCall* kv, RedisWorkCall* work, int stats_node);
   void drain_closed();
