@@ -80,7 +80,9 @@ void PostgresServer::pool_timer() {
     const PoolWaiter w = pool_queue_.front();
     pool_queue_.pop_front();
     ++stats_.rejected;
-    free_txn(w.id);
+    // It never ran a statement, so its slot's vectors are still empty: back to the free list
+    // without touching the slot, a second cold by now.
+    free_txns_.push_back(w.id);
     sched_->schedule_resume(sched_->now(), w.waiter);  // its replies say rejected (submit)
   }
   if (!pool_queue_.empty()) {

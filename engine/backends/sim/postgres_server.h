@@ -94,20 +94,22 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   enum class Slice : std::uint8_t { statement, before_lock, locked, commit };
   enum class WaitsIn : std::uint8_t { nothing, row_locks, like_locks };
   // One call on the server, in a slot reused by later calls (no allocation per call once the
-  // slots and their vectors have grown).
-  struct Txn {
+  // slots and their vectors have grown). A slot is aligned to a cache line and what new_txn
+  // and submit write (everything before the vectors) fills its first, so a call the pool
+  // rejects touches one line.
+  struct alignas(64) Txn {
     DbCall* call = nullptr;
     std::uint32_t stmt = 0;      // the statement running or next
     std::uint32_t next = kNone;  // link in the one queue it waits in (CPU, WAL group)
     Slice slice = Slice::statement;
-    bool commits = false;    // ran a write statement: pays a commit
-    bool aborted = false;    // a guard answered 0: the rest is skipped and nothing is applied
-    std::int64_t value = 0;  // the current statement's answer, once known
-    Duration cost{0};        // the current statement's CPU, drawn when it starts
-    Duration half_rtt{0};    // each way, drawn when the call is sent
-    Duration locked{0};      // its part under the row lock, with the contention
-    std::int64_t lock_asked_ns = 0;
+    bool commits = false;  // ran a write statement: pays a commit
+    bool aborted = false;  // a guard answered 0: the rest is skipped and nothing is applied
     WaitsIn waits_in = WaitsIn::nothing;  // the lock table it waits in, for waits_for
+    std::int64_t value = 0;               // the current statement's answer, once known
+    Duration cost{0};                     // the current statement's CPU, drawn when it starts
+    Duration half_rtt{0};                 // each way, drawn when the call is sent
+    Duration locked{0};                   // its part under the row lock, with the contention
+    std::int64_t lock_asked_ns = 0;
     std::uint64_t waits_for = 0;
     std::vector<PgWrite> writes;            // applied at commit, dropped on rollback
     std::vector<std::uint64_t> rows_held;   // counter / offset rows (row_locks_)
