@@ -3,6 +3,7 @@
 // through Txn::next (a transaction waits in at most one at a time), so they allocate nothing;
 // the pool's is a deque of its own (postgres_server.h: PoolWaiter).
 #include <algorithm>
+#include <cassert>
 
 #include "engine/backends/sim/postgres_server.h"
 
@@ -80,8 +81,11 @@ void PostgresServer::pool_timer() {
     const PoolWaiter w = pool_queue_.front();
     pool_queue_.pop_front();
     ++stats_.rejected;
-    // It never ran a statement, so its slot's vectors are still empty: back to the free list
-    // without touching the slot, a second cold by now.
+    // It never ran a statement (a call leaves this queue only to run or to be rejected), so
+    // its slot's vectors are still empty: back to the free list without free_txn touching the
+    // slot, a second cold by now.
+    assert(txns_[w.id].writes.empty() && txns_[w.id].rows_held.empty() &&
+           txns_[w.id].likes_held.empty());
     free_txns_.push_back(w.id);
     sched_->schedule_resume(sched_->now(), w.waiter);  // its replies say rejected (submit)
   }
