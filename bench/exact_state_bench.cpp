@@ -3,12 +3,14 @@
 // oracle's truth, the simulated Redis set (a like_set key's UserSet, as sim::RedisNode holds
 // it) and the simulated likes table. Figures: bytes_per_like = the heap the three grew by
 // (glibc mallinfo2), per like (target <= 8), with each copy's own share; likes_per_s through
-// all three.
+// all three. in_fans_order=1 keeps the three in the order the fans come (UserOrder), as a
+// celebrity run does; 0 in id order, as a run whose likers come in no order.
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
 #include "engine/backends/sim/postgres_tables.h"
 #include "engine/metrics/oracle.h"
+#include "engine/model/user_order.h"
 #include "engine/model/user_set.h"
 
 namespace likesim {
@@ -22,25 +24,26 @@ std::size_t heap_in_use() {
   return m.uordblks + m.hblkhd;
 }
 
-// The i-th of a fixed permutation of 1..kUsers: distinct users in a scattered order.
-UserId user_of(std::uint64_t i) {
-  return static_cast<UserId>(1 + (i * 2'654'435'761ULL + 12'345) % kUsers);
-}
-
 void BM_ExactState_OnePost(benchmark::State& state) {
   const auto likes = static_cast<std::uint64_t>(state.range(0));
+  // Distinct users in a scattered order, as the celebrity workload's fans.
+  const UserPermutation fans(42, kUsers);
+  const auto user_of = [&](std::uint64_t i) { return fans(static_cast<std::uint32_t>(i)) + 1; };
+  const UserOrder order = state.range(1) != 0 ? UserOrder::by_rank(fans) : UserOrder{};
   double total = 0, oracle = 0, redis = 0, table = 0;
   for (auto _ : state) {
     const std::size_t start = heap_in_use();
     Oracle truth;
+    truth.order_users(order);
     for (std::uint64_t i = 0; i < likes; ++i) {
       truth.on_like_ok(1, user_of(i), Time(static_cast<std::int64_t>(i) * 10'000));
     }
     const std::size_t after_oracle = heap_in_use();
-    UserSet redis_set;
+    UserSet redis_set(order);
     for (std::uint64_t i = 0; i < likes; ++i) redis_set.insert(user_of(i));
     const std::size_t after_redis = heap_in_use();
     sim::PostgresTables tables;
+    tables.order_users(order);
     for (std::uint64_t i = 0; i < likes; ++i) {
       tables.apply({sim::PgWrite::like_row, 1, user_of(i), +1});
     }
@@ -63,9 +66,8 @@ void BM_ExactState_OnePost(benchmark::State& state) {
       static_cast<double>(likes * state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(BM_ExactState_OnePost)
-    ->Arg(1'000'000)
-    ->Arg(18'000'000)
-    ->ArgNames({"likes"})
+    ->ArgsProduct({{1'000'000, 18'000'000}, {0, 1}})
+    ->ArgNames({"likes", "in_fans_order"})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 

@@ -23,9 +23,9 @@
 #include <vector>
 
 #include "engine/core/random_stream.h"
+#include "engine/model/user_permutation.h"
 #include "workloads/line_reader.h"
 #include "workloads/trace_reader.h"
-#include "workloads/user_permutation.h"
 
 namespace likesim {
 

@@ -17,9 +17,9 @@
 #include <cstdint>
 
 #include "engine/core/random_stream.h"
+#include "engine/model/user_permutation.h"
 #include "workloads/burst_profile.h"
 #include "workloads/steady_workload.h"
-#include "workloads/user_permutation.h"
 #include "workloads/workload.h"
 
 namespace likesim {
@@ -32,6 +32,7 @@ class CelebrityWorkload final : public Workload {
   bool next(Request& out) override;
   double offered_rate_at(Time t) const override;
   double write_rate_at(Time t) const override;
+  UserOrder user_order() const override { return UserOrder::by_rank(fans_); }
 
   PostId hot_post() const { return hot_post_; }
   const BurstProfile& profile() const { return profile_; }

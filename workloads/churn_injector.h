@@ -31,6 +31,7 @@ class ChurnInjector final : public Workload {
   bool next(Request& out) override;
   double offered_rate_at(Time t) const override;
   double write_rate_at(Time t) const override;
+  UserOrder user_order() const override { return inner_->user_order(); }
 
   // Follow-ups (unlikes and re-likes) emitted so far.
   std::uint64_t unlikes_made() const { return unlikes_made_; }

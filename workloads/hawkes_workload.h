@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "engine/core/random_stream.h"
+#include "engine/model/user_permutation.h"
 #include "workloads/hawkes_cascades.h"
 #include "workloads/steady_workload.h"
-#include "workloads/user_permutation.h"
 #include "workloads/workload.h"
 
 namespace likesim {
@@ -38,6 +38,7 @@ class HawkesWorkload final : public Workload {
   // delay is ignored: it shifts the reads by half a second).
   double offered_rate_at(Time t) const override;
   double write_rate_at(Time t) const override;
+  UserOrder user_order() const override { return UserOrder::by_rank(fans_); }
 
   PostId first_post() const { return first_post_; }
   const HawkesCascades& cascades() const { return cascades_; }

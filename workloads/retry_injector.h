@@ -29,6 +29,7 @@ class RetryInjector final : public Workload {
   bool next(Request& out) override;
   double offered_rate_at(Time t) const override;
   double write_rate_at(Time t) const override;
+  UserOrder user_order() const override { return inner_->user_order(); }
 
  private:
   std::unique_ptr<Workload> inner_;

@@ -13,6 +13,7 @@
 
 #include "engine/core/sim_time.h"
 #include "engine/model/request.h"
+#include "engine/model/user_order.h"
 #include "workloads/workload_config.h"
 
 namespace likesim {
@@ -26,6 +27,9 @@ class Workload {
   virtual double offered_rate_at(Time t) const = 0;
   // The like + unlike share of that rate (what client retries are drawn from).
   virtual double write_rate_at(Time /*t*/) const { return 0; }
+  // The order in which this workload's likers come (its fans' UserPermutation), for the sets
+  // that hold them (UserOrder); identity when likers come in no order.
+  virtual UserOrder user_order() const { return {}; }
 };
 
 // Requests with intended time in [0, duration): a SteadyWorkload, or a CelebrityWorkload when

@@ -33,8 +33,17 @@ struct BackendState {
   absl::flat_hash_map<PostId, std::int64_t> db_counters;
   absl::flat_hash_map<PostId, UserSet> db_likers;
 
+  // The order the likers' sets keep their users in: the world's (UserOrder), so that a hot
+  // post's millions of likers are read in as cheaply as the servers wrote them.
+  UserOrder likers_order;
+
   void add_redis_value(const KeyId& key, std::int64_t v) { redis_values[key] += v; }
-  void add_redis_member(const KeyId& key, UserId user) { redis_likers[key.post].insert(user); }
+  void add_redis_member(const KeyId& key, UserId user) {
+    redis_likers.try_emplace(key.post, likers_order).first->second.insert(user);
+  }
+  void add_db_member(PostId post, UserId user) {
+    db_likers.try_emplace(post, likers_order).first->second.insert(user);
+  }
   // Every post any of the stores holds, ascending, without repeats.
   std::vector<PostId> posts() const;
 };

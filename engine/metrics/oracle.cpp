@@ -28,7 +28,7 @@ const Oracle::PostTruth* Oracle::find(PostId post) const {
 
 Oracle::PostTruth& Oracle::find_or_add(PostId post) {
   if (PostTruth* p = last_.get(post)) return *p;
-  PostTruth& p = posts_[post];
+  PostTruth& p = posts_.try_emplace(post, order_).first->second;
   last_.set(post, &p);
   return p;
 }

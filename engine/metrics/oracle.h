@@ -26,8 +26,9 @@
 // Memory (DESIGN.md §9): a like costs one 4-byte slot in its post's set of likers (~5-10 bytes
 // with its control byte and spare capacity) while the set is small; a large post's likers,
 // and its users whose likes failed, are bitsets (UserSet: 18 M likers among 100 M users take
-// 0.7 bytes each). Plus ~4 bytes in the post's staleness index (DepartureTimes)
-// (bench/exact_state_bench.cpp, bench/oracle_bench.cpp).
+// 0.7 bytes each), kept in the order the workload's fans come (order_users: UserOrder) so that
+// a burst's likes set neighbouring bits. Plus ~4 bytes in the post's staleness index
+// (DepartureTimes) (bench/exact_state_bench.cpp, bench/oracle_bench.cpp).
 // Acknowledgement times must not decrease. Not thread-safe.
 #pragma once
 
@@ -49,6 +50,10 @@ namespace likesim {
 
 class Oracle {
  public:
+  // The order the likers' sets keep their users in, before the first like: where a bit lives,
+  // never what the truth is.
+  void order_users(UserOrder order) { order_ = order; }
+
   // An acknowledged like/unlike changes the truth. Returns false, changing nothing and counting
   // a dedup violation, when the user had already liked (like) or had not liked (unlike) the
   // post: the strategy let a duplicate through.
@@ -92,6 +97,7 @@ class Oracle {
 
  private:
   struct PostTruth {
+    explicit PostTruth(UserOrder order) : likers(order) {}
     std::int64_t count = 0;
     // left_at[v]: virtual time (ns) when the truth last moved away from value v. Its size is
     // the highest value ever left: every entry is set, since the truth moves in steps of one.
@@ -107,7 +113,10 @@ class Oracle {
     std::size_t maybe_likes() const { return maybe ? maybe->liked.size() : 0; }
     std::size_t maybe_unlikes() const { return maybe ? maybe->unliked.size() : 0; }
     MaybeSets& maybe_sets() {
-      if (!maybe) maybe = std::make_unique<MaybeSets>();
+      if (!maybe) {
+        maybe = std::make_unique<MaybeSets>(
+            MaybeSets{UserSet(likers.order()), UserSet(likers.order())});
+      }
       return *maybe;
     }
   };
@@ -122,6 +131,7 @@ class Oracle {
   mutable HotEntry<PostId, PostTruth> last_;
   std::uint64_t dedup_violations_ = 0;
   std::uint64_t likes_held_ = 0;
+  UserOrder order_;
 };
 
 }  // namespace likesim

@@ -5,13 +5,13 @@
 namespace likesim {
 namespace {
 
-void set_in(std::vector<std::uint64_t>& bits, UserId u) {
+void set_in(std::vector<std::uint64_t>& bits, std::uint32_t u) {
   bits[u / 64] |= std::uint64_t{1} << (u % 64);
 }
 
 }  // namespace
 
-bool UserSet::insert_outside_bitset(UserId u) {
+bool UserSet::insert_outside_bitset(std::uint32_t u) {
   if (dense_) {
     if (small_.contains(u)) return false;
     if (set_bit(u)) {
@@ -27,7 +27,8 @@ bool UserSet::insert_outside_bitset(UserId u) {
   return true;
 }
 
-bool UserSet::erase(UserId u) {
+bool UserSet::erase(UserId user) {
+  const std::uint32_t u = order_.slot(user);
   const std::size_t w = u / 64;
   if (!dense_ || w >= dense_->bits.size()) return small_.erase(u) > 0;
   const std::uint64_t bit = std::uint64_t{1} << (u % 64);
@@ -44,7 +45,7 @@ std::size_t UserSet::storage_bytes() const {
   return bits + small_.bucket_count() * (sizeof(UserId) + 1);
 }
 
-bool UserSet::bitset_is_smaller(UserId largest) const {
+bool UserSet::bitset_is_smaller(std::uint32_t largest) const {
   const std::size_t bitset_bytes = (static_cast<std::size_t>(largest) / 64 + 1) * 8;
   return bitset_bytes < storage_bytes();
 }
@@ -54,11 +55,11 @@ void UserSet::make_dense() {
   std::vector<std::uint64_t>& bits = dense_->bits;
   bits.assign(static_cast<std::size_t>(largest_) / 64 + 1, 0);
   dense_->size = small_.size();
-  for (const UserId u : small_) set_in(bits, u);
-  absl::flat_hash_set<UserId>().swap(small_);  // give its memory back
+  for (const std::uint32_t u : small_) set_in(bits, u);
+  absl::flat_hash_set<std::uint32_t>().swap(small_);  // give its memory back
 }
 
-bool UserSet::set_bit(UserId u) {
+bool UserSet::set_bit(std::uint32_t u) {
   std::vector<std::uint64_t>& bits = dense_->bits;
   const std::size_t w = u / 64;
   if (w >= bits.size()) {
@@ -70,7 +71,7 @@ bool UserSet::set_bit(UserId u) {
     bits.resize(words, 0);
     // Ids kept outside because they were beyond the end may be inside now.
     for (auto it = small_.begin(); it != small_.end();) {
-      const UserId v = *it;
+      const std::uint32_t v = *it;
       if (v / 64 >= words) {
         ++it;
         continue;

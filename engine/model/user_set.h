@@ -11,7 +11,11 @@
 // end, which would make it cost more than 16 bytes a member, stays in the hash set instead
 // (a stray id near 2^32 must not cost 512 MB). Membership is exact either way.
 //
-//   UserSet s;
+// A set keeps its users at the slots of its UserOrder (identity unless given one): laid out in
+// a celebrity's fans' order, a burst's likes set neighbouring bits instead of random ones.
+// Everything a set answers and takes is a user id; slots are internal.
+//
+//   UserSet s;                  // or UserSet s(order);
 //   s.insert(7);        // true: new
 //   s.contains(7);      // true
 //   s.erase(7);         // true: was there
@@ -25,6 +29,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "engine/model/ids.h"
+#include "engine/model/user_order.h"
 
 namespace likesim {
 
@@ -33,10 +38,12 @@ class UserSet {
   static constexpr std::size_t kMinDense = 4096;
 
   UserSet() = default;
+  explicit UserSet(UserOrder order) : order_(order) {}
   UserSet(const UserSet& o)
       : small_(o.small_),
         dense_(o.dense_ ? std::make_unique<Dense>(*o.dense_) : nullptr),
-        largest_(o.largest_) {}
+        largest_(o.largest_),
+        order_(o.order_) {}
   UserSet& operator=(const UserSet& o) {
     if (this != &o) *this = UserSet(o);
     return *this;
@@ -46,7 +53,8 @@ class UserSet {
 
   // True if it was not there. A bitset member's insert is inline, a handful of instructions
   // (the call with the growth path's register saves cost ~35 a like, twice a like in mm1).
-  bool insert(UserId u) {
+  bool insert(UserId user) {
+    const std::uint32_t u = order_.slot(user);
     if (dense_) {
       std::vector<std::uint64_t>& bits = dense_->bits;
       const std::size_t w = u / 64;
@@ -60,8 +68,9 @@ class UserSet {
     }
     return insert_outside_bitset(u);
   }
-  bool erase(UserId u);  // true if it was there
-  bool contains(UserId u) const {
+  bool erase(UserId user);  // true if it was there
+  bool contains(UserId user) const {
+    const std::uint32_t u = order_.slot(user);
     if (dense_) {
       const std::size_t w = u / 64;
       if (w < dense_->bits.size()) return (dense_->bits[w] >> (u % 64) & 1) != 0;
@@ -71,39 +80,43 @@ class UserSet {
   std::size_t size() const { return (dense_ ? dense_->size : 0) + small_.size(); }
   bool empty() const { return size() == 0; }
   bool dense() const { return dense_ != nullptr; }
+  UserOrder order() const { return order_; }
   // Bytes of members' storage (the hash set's slots, or the bitset's words).
   std::size_t storage_bytes() const;
 
   // Every member once, in no particular order.
   template <class F>
   void for_each(F&& f) const {
-    for (const UserId u : small_) f(u);
+    for (const std::uint32_t u : small_) f(order_.user(u));
     if (!dense_) return;
     const std::vector<std::uint64_t>& bits = dense_->bits;
     for (std::size_t w = 0; w < bits.size(); ++w) {
       for (std::uint64_t word = bits[w]; word != 0; word &= word - 1) {
-        f(static_cast<UserId>(w * 64 + static_cast<std::size_t>(std::countr_zero(word))));
+        f(order_.user(
+            static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(std::countr_zero(word)))));
       }
     }
   }
 
  private:
-  // insert() for a small set, or for an id beyond the bitset's end.
-  bool insert_outside_bitset(UserId u);
+  // Below, a user is named by its slot (order_.slot(user)).
+  // insert() for a small set, or for a slot beyond the bitset's end.
+  bool insert_outside_bitset(std::uint32_t u);
   // Whether the bitset up to `largest` would take less room than the hash set does now.
-  bool bitset_is_smaller(UserId largest) const;
+  bool bitset_is_smaller(std::uint32_t largest) const;
   void make_dense();
   // Sets u's bit if the bitset reaches it or may grow to (false: too far, u stays outside).
-  bool set_bit(UserId u);
+  bool set_bit(std::uint32_t u);
 
   struct Dense {
     std::size_t size = 0;  // members in bits
     std::vector<std::uint64_t> bits;
   };
-  // Small: every member. Dense: the members outside the bitset (ids beyond its end).
-  absl::flat_hash_set<UserId> small_;
+  // Small: every member's slot. Dense: the slots outside the bitset (beyond its end).
+  absl::flat_hash_set<std::uint32_t> small_;
   std::unique_ptr<Dense> dense_;  // apart, so that the many small sets stay small
-  UserId largest_ = 0;            // the largest member ever held while small
+  std::uint32_t largest_ = 0;     // the largest slot ever held while small
+  UserOrder order_;
 };
 
 }  // namespace likesim

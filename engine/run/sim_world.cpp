@@ -61,6 +61,7 @@ BackendState SimWorld::read_state() {
   // The simulated servers' own data, through their accessors: what a strategy stored, whatever
   // it believes it stored.
   BackendState s;
+  s.likers_order = user_order_;
   for (int n = 0; n < redis_.nodes(); ++n) {
     redis_.node(n).for_each_value([&](const KeyId& key, std::int64_t v) {
       if (key.kind == KeyKind::counter || key.kind == KeyKind::shard) s.add_redis_value(key, v);
@@ -70,7 +71,7 @@ BackendState SimWorld::read_state() {
     });
   }
   postgres_.for_each_counter([&](PostId post, std::int64_t n) { s.db_counters[post] += n; });
-  postgres_.for_each_like([&](PostId post, UserId user) { s.db_likers[post].insert(user); });
+  postgres_.for_each_like([&](PostId post, UserId user) { s.add_db_member(post, user); });
   return s;
 }
 

@@ -52,6 +52,11 @@ class SimWorld final : public World {
   Task<bool> crash_redis_node(int, Duration) override;
   bool slow_down(SlowBackend backend, Time from, Time until, double factor) override;
   std::string kind() const override { return "sim"; }
+  void order_users(UserOrder order) override {
+    user_order_ = order;
+    redis_.order_users(order);
+    postgres_.order_users(order);
+  }
 
   Scheduler& scheduler() { return scheduler_; }
   const Scheduler& scheduler() const { return scheduler_; }
@@ -73,6 +78,7 @@ class SimWorld final : public World {
   sim::KafkaLog kafka_;
   sim::RedisStreamLog streams_;  // the log when log_kind_ is redis_streams (else unused)
   sim::LogKind log_kind_;
+  UserOrder user_order_;
 };
 
 }  // namespace likesim

@@ -74,6 +74,11 @@ class World {
     return false;
   }
 
+  // Called before the workload starts, with the order its likers come in: a simulated world's
+  // servers keep their sets in it (UserOrder), which changes where a bit lives, never what a
+  // server answers. Real servers keep their own layout.
+  virtual void order_users(UserOrder /*order*/) {}
+
   // "sim" or "real".
   virtual std::string kind() const = 0;
 };

@@ -172,7 +172,7 @@ void read_postgres(const std::string& conninfo, BackendState& out) {
   rows("SELECT post_id, n FROM like_counts",
        [&](std::int64_t post, std::int64_t n) { out.db_counters[static_cast<PostId>(post)] += n; });
   rows("SELECT post_id, user_id FROM likes", [&](std::int64_t post, std::int64_t user) {
-    out.db_likers[static_cast<PostId>(post)].insert(static_cast<UserId>(user));
+    out.add_db_member(static_cast<PostId>(post), static_cast<UserId>(user));
   });
 }
 

@@ -87,6 +87,7 @@ class PostgresServer final : public DbExecutor, private EventHandler {
     tables_.for_each_counter(f);
   }
   void for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const { tables_.for_each_like(f); }
+  void order_users(UserOrder order) { tables_.order_users(order); }
 
  private:
   static constexpr std::uint32_t kNone = RowLockTable::kNone;

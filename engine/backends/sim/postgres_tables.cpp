@@ -6,7 +6,7 @@ void PostgresTables::apply(const PgWrite& w) {
   switch (w.kind) {
     case PgWrite::like_row:
       if (w.value > 0) {
-        likes_[w.post].insert(w.user);
+        likes_.try_emplace(w.post, order_).first->second.insert(w.user);
       } else if (auto it = likes_.find(w.post); it != likes_.end()) {
         it->second.erase(w.user);
       }

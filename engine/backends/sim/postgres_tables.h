@@ -45,6 +45,8 @@ class PostgresTables {
   std::int64_t offset(std::uint32_t partition) const { return find_or_0(offsets_, partition); }
 
   void apply(const PgWrite& w);
+  // The order the likes table's sets keep their users in (before the first like).
+  void order_users(UserOrder order) { order_ = order; }
 
   void for_each_counter(absl::FunctionRef<void(PostId, std::int64_t)> f) const;
   void for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const;
@@ -57,6 +59,7 @@ class PostgresTables {
   }
 
   absl::flat_hash_map<PostId, UserSet> likes_;  // the likes table, by post
+  UserOrder order_;
   absl::flat_hash_map<PostId, std::int64_t> counters_;
   absl::flat_hash_map<std::uint32_t, std::int64_t> offsets_;
 };

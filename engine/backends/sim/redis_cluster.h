@@ -91,6 +91,9 @@ class RedisCluster final : public KvExecutor, private EventHandler {
     for (const RedisNode& n : nodes_) t = std::max(t, n.idle_at());
     return t;
   }
+  void order_users(UserOrder order) {
+    for (RedisNode& n : nodes_) n.order_users(order);
+  }
   // A backend_slowdown fault on every node (RedisNode::slow_down).
   void slow_down(Time from, Time until, double factor) {
     for (RedisNode& n : nodes_) n.slow_down(from, until, factor);

@@ -92,7 +92,7 @@ std::int64_t& RedisNode::value_at(const KeyId& key) {
 
 UserSet& RedisNode::set_at(const KeyId& key) {
   if (UserSet* s = last_set_.get(key)) return *s;
-  UserSet& s = sets_[key];
+  UserSet& s = sets_.try_emplace(key, order_).first->second;
   last_set_.set(key, &s);
   return s;
 }

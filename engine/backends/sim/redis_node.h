@@ -94,6 +94,8 @@ class RedisNode {
   // check reads the node's own state through these, never through a strategy.
   void for_each_value(absl::FunctionRef<void(const KeyId&, std::int64_t)> f) const;
   void for_each_set_member(absl::FunctionRef<void(const KeyId&, UserId)> f) const;
+  // The order the node's sets keep their users in (before the first SADD).
+  void order_users(UserOrder order) { order_ = order; }
 
  private:
   struct Cost {
@@ -141,6 +143,7 @@ class RedisNode {
   std::size_t completions_head_ = 0;
   absl::flat_hash_map<KeyId, std::int64_t> values_;
   absl::flat_hash_map<KeyId, UserSet> sets_;  // like_set keys
+  UserOrder order_;
   // The keys written last: a run's likes hit the same counter and set again and again. Set
   // by value_at/set_at (the only inserts), cleared by an erase.
   HotEntry<KeyId, std::int64_t> last_value_;

@@ -77,6 +77,25 @@ TEST(CelebrityWorkload, HotLikesFollowTheProfileFromDistinctUsers) {
   EXPECT_NEAR(static_cast<double>(reads), expected * 0.5, expected * 0.5 * 0.02);
 }
 
+// The sets that hold likers are laid out by this order: if it were not the order the fans come
+// in, every like would set a random bit again (the reports would not change; the speed would).
+TEST(CelebrityWorkload, ItsUserOrderIsTheOrderItsFansCome) {
+  WorkloadConfig c = celebrity();
+  c.retry_fraction = 0.1;  // wrapped: the injectors pass the order on
+  c.churn.fraction = 0.1;
+  std::unique_ptr<Workload> w = make_workload(c, 3, 20s);
+  const UserOrder order = w->user_order();
+  ASSERT_FALSE(order.identity());
+  absl::flat_hash_set<UserId> seen;
+  std::uint32_t fans = 0;
+  Request r;
+  while (w->next(r)) {
+    if (r.post != 1001 || r.op != Op::like || !seen.insert(r.user).second) continue;
+    ASSERT_EQ(order.slot(r.user), ++fans) << r.user;
+  }
+  EXPECT_GT(fans, 100000u);
+}
+
 TEST(CelebrityWorkload, OfferedRateIsBackgroundPlusBurst) {
   const WorkloadConfig c = celebrity();
   CelebrityWorkload w(c.steady, c.celebrity, 1, 30s);

@@ -68,6 +68,17 @@ TEST(HawkesWorkload, MergedStreamIsOrderedWithIdsAndDistinctUsersPerViralPost) {
   EXPECT_LT(max_post, 1001 + 5 * 30 * 2u);
 }
 
+TEST(HawkesWorkload, ItsUserOrderIsTheOrderItsViralLikesCome) {
+  std::unique_ptr<Workload> w = make_workload(hawkes(), 4, 10s);
+  const UserOrder order = w->user_order();
+  std::uint32_t likes = 0;
+  Request r;
+  while (w->next(r)) {
+    if (r.post > 1000 && r.op == Op::like) ASSERT_EQ(order.slot(r.user), ++likes) << r.user;
+  }
+  EXPECT_GT(likes, 1000u);
+}
+
 TEST(HawkesWorkload, DeterministicAndTheBackgroundIsTheSteadyRunsOwn) {
   const WorkloadConfig c = hawkes();
   auto a = make_workload(c, 4, 10s), b = make_workload(c, 4, 10s);

@@ -1,4 +1,4 @@
-#include "workloads/user_permutation.h"
+#include "engine/model/user_permutation.h"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +18,16 @@ TEST(UserPermutation, IsABijectionOfTheRange) {
       seen[y] = true;
     }
   }
+}
+
+TEST(UserPermutation, InverseUndoesItOverTheWholeRange) {
+  for (std::uint32_t n : {1u, 2u, 3u, 1000u, 4096u, 100003u}) {
+    UserPermutation p(7, n);
+    for (std::uint32_t x = 0; x < n; ++x) ASSERT_EQ(p.inverse(p(x)), x) << n << " " << x;
+  }
+  // The celebrity's size, sampled: 100 M users take 27 bits, beyond what a full walk tests.
+  UserPermutation big(42, 100000000);
+  for (std::uint32_t x = 0; x < 100000000; x += 9973) ASSERT_EQ(big.inverse(big(x)), x) << x;
 }
 
 TEST(UserPermutation, SpreadsConsecutiveInputsAndDependsOnTheKey) {
