@@ -9,8 +9,9 @@
 // small bitsets instead of hash sets. Membership does not depend on the order, only where a
 // bit lives: a set's answers, sizes and members are the same in any order.
 //
-// An order is a value of 8 bytes. The permutation it points to is interned and never freed,
-// so sets that are copied, moved between threads or outlive the workload keep a valid order;
+// An order is a value of 8 bytes. The permutation it points to is interned and lives until the
+// process exits, so sets that are copied, moved between threads or outlive the workload keep a
+// valid order;
 // each owner of sets (oracle, simulated server) holds its own copy of the value: they share
 // the layout, never a set.
 //
@@ -46,7 +47,7 @@ class UserOrder {
 
  private:
   explicit UserOrder(const UserPermutation* fans) : fans_(fans) {}
-  const UserPermutation* fans_ = nullptr;  // interned; null: identity
+  const UserPermutation* fans_ = nullptr;  // interned (by_rank); null: identity
 };
 
 }  // namespace likesim
