@@ -10,20 +10,41 @@ bool is_write(Op op) { return op == Op::like || op == Op::unlike; }
 }  // namespace
 
 void AnswerCheck::enter(PostId post, UserId user, bool write) {
-  PairState& p = pairs_[pack_like(post, user)];
-  ++p.requests;
+  const std::uint64_t k = key(post, user);
+  Block& b = blocks_[k / kBlock];
+  PairState& p = b.pairs[k % kBlock];
+  if (p.requests++ == 0) {
+    ++b.tracked;
+    ++tracked_;
+  }
   if (write) ++p.writes;
 }
 
+// A pair with nothing in flight is forgotten (its state reset): only requests in flight can be
+// excused by it.
 void AnswerCheck::leave(PostId post, UserId user, bool write) {
-  auto it = pairs_.find(pack_like(post, user));
-  assert(it != pairs_.end() && it->second.requests > 0);
-  PairState& p = it->second;
+  const std::uint64_t k = key(post, user);
+  auto it = blocks_.find(k / kBlock);
+  assert(it != blocks_.end());
+  Block& b = it->second;
+  PairState& p = b.pairs[k % kBlock];
+  assert(p.requests > 0);
   if (write) {
     --p.writes;
     p.last_write_end = ++seq_;
   }
-  if (--p.requests == 0) pairs_.erase(it);
+  if (--p.requests > 0) return;
+  p = PairState{};
+  --tracked_;
+  if (--b.tracked == 0) blocks_.erase(it);
+}
+
+const AnswerCheck::PairState* AnswerCheck::find(PostId post, UserId user) const {
+  const std::uint64_t k = key(post, user);
+  auto it = blocks_.find(k / kBlock);
+  if (it == blocks_.end()) return nullptr;
+  const PairState& p = it->second.pairs[k % kBlock];
+  return p.requests > 0 ? &p : nullptr;
 }
 
 std::uint64_t AnswerCheck::on_send(const Request& r) {
@@ -47,10 +68,10 @@ void AnswerCheck::on_answer(const Request& r) {
 bool AnswerCheck::unsettled(PostId post, UserId user, std::uint64_t sent, bool self_is_write,
                             const Oracle& o) const {
   if (o.maybe_liked(post, user) || o.maybe_unliked(post, user)) return true;
-  auto it = pairs_.find(pack_like(post, user));
-  if (it == pairs_.end()) return false;  // cannot happen while the request is registered
-  const std::uint32_t others = it->second.writes - (self_is_write ? 1u : 0u);
-  return others > 0 || it->second.last_write_end > sent;
+  const PairState* p = find(post, user);
+  if (p == nullptr) return false;  // cannot happen while the request is registered
+  const std::uint32_t others = p->writes - (self_is_write ? 1u : 0u);
+  return others > 0 || p->last_write_end > sent;
 }
 
 bool AnswerCheck::wrong(const Request& r, std::uint64_t sent, bool answered_liked,

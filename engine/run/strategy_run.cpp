@@ -35,9 +35,11 @@ StrategyRun::StrategyRun(const Scenario& scenario, const StrategyConfig& config,
       client_(scenario.workload.client, scenario.seed, world.runtime()) {
   strategy_ = make_strategy(config, world_.context(mix64(scenario.seed ^ fnv1a("strategy"))));
   workload_ = make_workload(scenario.workload, scenario.seed, end_);
-  // The truth's sets and the servers' own, each laid out in the order the fans will come.
+  // The truth's sets, the answer check's pairs and the servers' own sets, each laid out in the
+  // order the fans will come.
   const UserOrder order = workload_->user_order();
   oracle_.order_users(order);
+  answers_.order_users(order);
   world_.order_users(order);
 }
 

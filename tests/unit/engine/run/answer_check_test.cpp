@@ -89,8 +89,8 @@ TEST(AnswerCheck, AcceptsEitherAnswerWhileAWriteOfThePairOverlaps) {
 // Thousands of requests in flight over pairs that repeat, sent and answered in random order:
 // every judgement is the one the plain rule gives, kept here in an ordered map: another write
 // of the pair in flight at the answer, or one that ended after the send, makes a contradicting
-// answer acceptable.
-TEST(AnswerCheck, JudgesAsThePlainRuleDoesWithThousandsOfRequestsInFlight) {
+// answer acceptable. With the users in a workload's order too (the table is keyed by slot).
+void judges_as_the_plain_rule(UserOrder order) {
   struct Model {
     std::uint32_t requests = 0, writes = 0;
     std::uint64_t last_write_end = 0;
@@ -101,6 +101,7 @@ TEST(AnswerCheck, JudgesAsThePlainRuleDoesWithThousandsOfRequestsInFlight) {
   };
   Oracle o;  // empty: nothing is liked, so an already_liked or a liked status contradicts it
   AnswerCheck a;
+  a.order_users(order);
   std::map<std::uint64_t, Model> model;
   std::uint64_t seq = 0;
   std::vector<InFlight> flying;
@@ -140,18 +141,26 @@ TEST(AnswerCheck, JudgesAsThePlainRuleDoesWithThousandsOfRequestsInFlight) {
       flying.push_back({r, sent});
     } else {
       answer(static_cast<std::size_t>(rng.uniform_int(flying.size())));
-      if (HasFatalFailure()) return;
+      if (::testing::Test::HasFatalFailure()) return;
     }
     ASSERT_EQ(a.pairs_tracked(), model.size());
   }
   while (!flying.empty()) {
     answer(flying.size() - 1);
-    if (HasFatalFailure()) return;
+    if (::testing::Test::HasFatalFailure()) return;
   }
   EXPECT_EQ(a.pairs_tracked(), 0u);
   EXPECT_GT(judged, 150'000);
   EXPECT_GT(acceptable, 1000);           // overlapping writes of one pair happened
   EXPECT_GT(judged - acceptable, 1000);  // and lone requests, judged wrong
+}
+
+TEST(AnswerCheck, JudgesAsThePlainRuleDoesWithThousandsOfRequestsInFlight) {
+  judges_as_the_plain_rule(UserOrder{});
+}
+
+TEST(AnswerCheck, JudgesTheSameWithUsersInAFansOrder) {
+  judges_as_the_plain_rule(UserOrder::by_rank(UserPermutation(9, 3000)));
 }
 
 }  // namespace
