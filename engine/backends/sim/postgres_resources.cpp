@@ -97,6 +97,13 @@ void PostgresServer::pool_timer() {
     // its frame now.
     __builtin_prefetch(&txns_[head.id]);
     __builtin_prefetch(head.waiter.address());
+    // And further on, in two steps: a waiter's own entry in the queue is as cold as its frame,
+    // and reading it to find the frame would wait for memory. The entry kFar ahead is loaded
+    // now; the frame of the one kNear ahead, whose entry was loaded kFar - kNear timeouts
+    // ago, too.
+    constexpr std::size_t kNear = 8, kFar = 32;
+    if (pool_queue_.size() > kFar) __builtin_prefetch(&pool_queue_[kFar]);
+    if (pool_queue_.size() > kNear) __builtin_prefetch(pool_queue_[kNear].waiter.address());
   }
 }
 
