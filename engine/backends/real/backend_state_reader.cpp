@@ -209,7 +209,7 @@ BackendState read_backend_state(const StateReaderOptions& o) {
       read_node(e, o.timeout, node);
       for (auto& [k, v] : node.redis_values) state.redis_values[k] += v;
       for (auto& [p, users] : node.redis_likers) {
-        UserSet& to = state.redis_likers[p];
+        UserSet& to = state.redis_likers.try_emplace(p, state.likers_order).first->second;
         users.for_each([&](UserId u) { to.insert(u); });
       }
     });
