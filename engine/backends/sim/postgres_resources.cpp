@@ -6,6 +6,7 @@
 #include <cassert>
 
 #include "engine/backends/sim/postgres_server.h"
+#include "engine/core/frame_pool.h"
 
 namespace likesim::sim {
 
@@ -99,11 +100,13 @@ void PostgresServer::pool_timer() {
     __builtin_prefetch(head.waiter.address());
     // And further on, in two steps: a waiter's own entry in the queue is as cold as its frame,
     // and reading it to find the frame would wait for memory. The entry kFar ahead is loaded
-    // now; the frame of the one kNear ahead, whose entry was loaded kFar - kNear timeouts
-    // ago, too.
+    // now; the frames of the one kNear ahead (FramePool::prefetch_request), whose entry was
+    // loaded kFar - kNear timeouts ago, too.
     constexpr std::size_t kNear = 8, kFar = 32;
     if (pool_queue_.size() > kFar) __builtin_prefetch(&pool_queue_[kFar]);
-    if (pool_queue_.size() > kNear) __builtin_prefetch(pool_queue_[kNear].waiter.address());
+    if (pool_queue_.size() > kNear) {
+      FramePool::prefetch_request(pool_queue_[kNear].waiter.address());
+    }
   }
 }
 
