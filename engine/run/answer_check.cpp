@@ -11,12 +11,23 @@ bool is_write(Op op) { return op == Op::like || op == Op::unlike; }
 
 void AnswerCheck::enter(PostId post, UserId user, bool write) {
   const std::uint64_t k = key(post, user);
-  Block& b = blocks_[k / kBlock];
-  PairState& p = b.pairs[k % kBlock];
-  if (p.requests++ == 0) {
-    ++b.tracked;
+  Block& b = blocks_[k / 64];
+  const std::uint64_t bit = std::uint64_t{1} << (k % 64);
+  if ((b.flying & bit) == 0) {  // alone: the common case
+    b.flying |= bit;
+    if (write) b.writing |= bit;
     ++tracked_;
+    return;
   }
+  // A second request about the pair: it is shared until nothing about it is in flight.
+  auto [it, added] = shared_.try_emplace(k);
+  SharedPair& p = it->second;
+  if (added) {
+    p.requests = 1;
+    p.writes = (b.writing & bit) != 0 ? 1 : 0;
+    b.writing &= ~bit;
+  }
+  ++p.requests;
   if (write) ++p.writes;
 }
 
@@ -24,27 +35,28 @@ void AnswerCheck::enter(PostId post, UserId user, bool write) {
 // excused by it.
 void AnswerCheck::leave(PostId post, UserId user, bool write) {
   const std::uint64_t k = key(post, user);
-  auto it = blocks_.find(k / kBlock);
-  assert(it != blocks_.end());
-  Block& b = it->second;
-  PairState& p = b.pairs[k % kBlock];
-  assert(p.requests > 0);
-  if (write) {
-    --p.writes;
-    p.last_write_end = ++seq_;
+  if (write) ++seq_;  // a write's end takes a number whether or not it is remembered
+  if (!shared_.empty()) {
+    auto it = shared_.find(k);
+    if (it != shared_.end()) {
+      SharedPair& p = it->second;
+      if (write) {
+        assert(p.writes > 0);
+        --p.writes;
+        p.last_write_end = seq_;
+      }
+      if (--p.requests > 0) return;
+      shared_.erase(it);
+    }
   }
-  if (--p.requests > 0) return;
-  p = PairState{};
+  auto b = blocks_.find(k / 64);
+  assert(b != blocks_.end());
+  const std::uint64_t bit = std::uint64_t{1} << (k % 64);
+  assert((b->second.flying & bit) != 0);
+  b->second.flying &= ~bit;
+  b->second.writing &= ~bit;
   --tracked_;
-  if (--b.tracked == 0) blocks_.erase(it);
-}
-
-const AnswerCheck::PairState* AnswerCheck::find(PostId post, UserId user) const {
-  const std::uint64_t k = key(post, user);
-  auto it = blocks_.find(k / kBlock);
-  if (it == blocks_.end()) return nullptr;
-  const PairState& p = it->second.pairs[k % kBlock];
-  return p.requests > 0 ? &p : nullptr;
+  if (b->second.flying == 0) blocks_.erase(b);
 }
 
 std::uint64_t AnswerCheck::on_send(const Request& r) {
@@ -68,10 +80,13 @@ void AnswerCheck::on_answer(const Request& r) {
 bool AnswerCheck::unsettled(PostId post, UserId user, std::uint64_t sent, bool self_is_write,
                             const Oracle& o) const {
   if (o.maybe_liked(post, user) || o.maybe_unliked(post, user)) return true;
-  const PairState* p = find(post, user);
-  if (p == nullptr) return false;  // cannot happen while the request is registered
-  const std::uint32_t others = p->writes - (self_is_write ? 1u : 0u);
-  return others > 0 || p->last_write_end > sent;
+  // A pair alone in flight has only this request: nothing else moved its truth.
+  if (shared_.empty()) return false;
+  auto it = shared_.find(key(post, user));
+  if (it == shared_.end()) return false;
+  const SharedPair& p = it->second;
+  const std::uint32_t others = p.writes - (self_is_write ? 1u : 0u);
+  return others > 0 || p.last_write_end > sent;
 }
 
 bool AnswerCheck::wrong(const Request& r, std::uint64_t sent, bool answered_liked,
