@@ -56,6 +56,10 @@ void RedisCluster::serve_part(int node, const Served& s, Time& done, std::uint32
 }
 
 void RedisCluster::submit(KvCall* call) {
+  if (call->n == 1 && !nodes_[0].batches()) {
+    submit_one(call);
+    return;
+  }
   const Time now = sched_->now();
   // One round trip drawn per call (its measured shape under `empirical`). The way in takes at
   // most half the mean and the way back the rest, so a call that draws the tail is late
@@ -104,6 +108,21 @@ void RedisCluster::submit(KvCall* call) {
     }
   }
   finish(ticket, pending, done, now, reply_leg, call, nullptr, first_node);
+}
+
+// The same draws, sums and answer as submit() for a call of one command (an MGET of one key
+// is one MGET on the key's node), without the scratch vectors and tickets of a call in parts.
+void RedisCluster::submit_one(KvCall* call) {
+  const Time now = sched_->now();
+  const double rtt = draw_rtt_us(costs_.distribution, costs_.rtt_shape, costs_.rtt_us, rtt_rng_);
+  const double in_us = std::min(rtt, costs_.rtt_us) / 2;
+  const Duration reply_leg = from_micros(rtt - in_us);
+  const Time arrival = now + from_micros(in_us);
+  const KvCommand& command = call->commands[0];
+  const int node = node_of(command.key);
+  const Time done = nodes_[static_cast<std::size_t>(node)].serve_one(
+      arrival, command, call->replies[0], call->kind == KvCallKind::mget);
+  answer(call, nullptr, done, reply_leg, now + from_millis(costs_.timeout_ms), node);
 }
 
 void RedisCluster::submit_work(RedisWorkCall* call) {

@@ -115,6 +115,9 @@ class RedisCluster final : public KvExecutor, private EventHandler {
     int stats_node = 0;
   };
   void on_event(std::uint64_t node) override;  // closes node's iteration
+  // submit() of a call of one command to nodes that do not batch: one node, its completion
+  // known on arrival, no parts to wait for.
+  void submit_one(KvCall* call);
   // Sends one request to `node`; updates the call's done time or pending count.
   void serve_part(int node, const Served& s, Time& done, std::uint32_t& pending);
   // Answers a call once every part is done: at done + its reply leg, or `timeout` at the

@@ -1,6 +1,7 @@
 #include "engine/backends/sim/redis_node.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "engine/backends/bloom_bits.h"
 
@@ -138,6 +139,20 @@ Served RedisNode::serve(Time arrival, const KvCommand* commands, KvReply* replie
   return schedule(arrival, draw(us), modifies, ticket, closed);
 }
 
+Time RedisNode::serve_one(Time arrival, const KvCommand& command, KvReply& reply, bool as_mget) {
+  assert(!batches());
+  // The same sums as serve() makes for n = 1.
+  double us = costs_->request_us;
+  if (as_mget) us += costs_->mget_base_us;
+  const Cost cost = apply(command, reply);
+  us += as_mget ? costs_->mget_per_key_us : cost.us;
+  stats_.commands += 1;
+  const Duration service = draw(us);
+  stats_.busy_ns += service.count();
+  stats_.requests += 1;
+  return schedule_fifo(arrival, service);
+}
+
 Served RedisNode::serve_work(Time arrival, double service_us, bool modifies, std::uint32_t ticket,
                              std::vector<ClosedRequest>& closed) {
   stats_.commands += 1;
@@ -155,14 +170,7 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
                            std::vector<ClosedRequest>& closed) {
   stats_.busy_ns += service.count();
   stats_.requests += 1;
-  if (!batches()) {
-    const Time start = std::max(arrival, free_at_);
-    const std::size_t queued = queue_at(arrival) + 1;
-    free_at_ = start + slowed(start, service);
-    completions_.push_back(free_at_.count());
-    stats_.max_queue = std::max(stats_.max_queue, queued);
-    return Served{free_at_, false, false};
-  }
+  if (!batches()) return Served{schedule_fifo(arrival, service), false, false};
   close_batch(arrival, closed);  // an iteration the thread has started by now takes no more
   const std::size_t queued = queue_at(arrival) + batch_.tickets.size() + 1;
   stats_.max_queue = std::max(stats_.max_queue, queued);
@@ -188,6 +196,15 @@ Served RedisNode::schedule(Time arrival, Duration service, bool modifies, std::u
   batch_.modifies = batch_.modifies || modifies;
   batch_.tickets.push_back(ticket);
   return Served{free_at_, true, opened};
+}
+
+Time RedisNode::schedule_fifo(Time arrival, Duration service) {
+  const Time start = std::max(arrival, free_at_);
+  const std::size_t queued = queue_at(arrival) + 1;
+  free_at_ = start + slowed(start, service);
+  completions_.push_back(free_at_.count());
+  stats_.max_queue = std::max(stats_.max_queue, queued);
+  return free_at_;
 }
 
 void RedisNode::close_batch(Time t, std::vector<ClosedRequest>& closed) {

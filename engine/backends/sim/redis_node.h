@@ -73,6 +73,12 @@ class RedisNode {
   Served serve(Time arrival, const KvCommand* commands, KvReply* replies, const int* which,
                std::size_t n, bool as_mget, std::uint32_t ticket,
                std::vector<ClosedRequest>& closed);
+  // serve() of a request of one command on a node that does not batch (!batches()): its
+  // completion, known on arrival. The cluster's path for most calls.
+  Time serve_one(Time arrival, const KvCommand& command, KvReply& reply, bool as_mget);
+  // Whether a request's completion depends on the requests that join its event-loop
+  // iteration (appendfsync always, or an iteration cost): then it may be pending on arrival.
+  bool batches() const { return fsync_always() || costs_->iteration_us > 0; }
   // A request whose work the caller has computed (a stream command): `service_us` of thread
   // time (drawn here), `modifies` if it changed data (so the AOF has something to fsync).
   Served serve_work(Time arrival, double service_us, bool modifies, std::uint32_t ticket,
@@ -121,8 +127,8 @@ class RedisNode {
   Served schedule(Time arrival, Duration service, bool modifies, std::uint32_t ticket,
                   std::vector<ClosedRequest>& closed);
   bool fsync_always() const { return costs_->appendfsync == RedisCosts::Appendfsync::always; }
-  // Whether a request's completion depends on the requests that join its iteration.
-  bool batches() const { return fsync_always() || costs_->iteration_us > 0; }
+  // The thread serves a request that does not batch: its completion.
+  Time schedule_fifo(Time arrival, Duration service);
 
   const RedisCosts* costs_;
   RandomStream rng_;

@@ -54,23 +54,4 @@ double EmpiricalShape::at(double u) const {
   return q_[i] + f * (q_[i + 1] - q_[i]);
 }
 
-double draw_service_us(ServiceDistribution d, const EmpiricalShape& shape, double mean_us,
-                       RandomStream& rng) {
-  switch (d) {
-    case ServiceDistribution::deterministic:
-      return mean_us;
-    case ServiceDistribution::exponential:
-      return rng.exponential(mean_us);
-    case ServiceDistribution::empirical:
-      return shape.empty() ? mean_us : mean_us * shape.draw(rng);
-  }
-  return mean_us;
-}
-
-double draw_rtt_us(ServiceDistribution d, const EmpiricalShape& rtt_shape, double rtt_us,
-                   RandomStream& rng) {
-  if (d != ServiceDistribution::empirical || rtt_shape.empty()) return rtt_us;
-  return rtt_us * rtt_shape.draw(rng);
-}
-
 }  // namespace likesim::sim

@@ -57,12 +57,25 @@ class EmpiricalShape {
 double quantile_table_mean(std::span<const double> values);
 
 // A service time of mean `mean_us` under `d`; `shape` is used by `empirical` (no shape: the
-// mean itself, as deterministic).
-double draw_service_us(ServiceDistribution d, const EmpiricalShape& shape, double mean_us,
-                       RandomStream& rng);
+// mean itself, as deterministic). Inline: a simulated command draws one or two.
+inline double draw_service_us(ServiceDistribution d, const EmpiricalShape& shape, double mean_us,
+                              RandomStream& rng) {
+  switch (d) {
+    case ServiceDistribution::deterministic:
+      return mean_us;
+    case ServiceDistribution::exponential:
+      return rng.exponential(mean_us);
+    case ServiceDistribution::empirical:
+      return shape.empty() ? mean_us : mean_us * shape.draw(rng);
+  }
+  return mean_us;
+}
 // A round trip of mean `rtt_us`: drawn from `rtt_shape` under `empirical`, else the mean
 // (exponential spreads service times only, as it always has).
-double draw_rtt_us(ServiceDistribution d, const EmpiricalShape& rtt_shape, double rtt_us,
-                   RandomStream& rng);
+inline double draw_rtt_us(ServiceDistribution d, const EmpiricalShape& rtt_shape, double rtt_us,
+                          RandomStream& rng) {
+  if (d != ServiceDistribution::empirical || rtt_shape.empty()) return rtt_us;
+  return rtt_us * rtt_shape.draw(rng);
+}
 
 }  // namespace likesim::sim
