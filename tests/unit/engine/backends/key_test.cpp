@@ -30,6 +30,27 @@ TEST(KeyId, RendersTheRedisKeyText) {
   EXPECT_NE(hash_slot(KeyId::shard_key(42, 1, false)), hash_slot(KeyId::shard_key(42, 2, false)));
 }
 
+// hash_slot places a key without rendering its text (key.cpp): it must agree with the slot of
+// the rendered text for every kind, tag, post and shard.
+TEST(HashSlot, OfAKeyIsTheSlotOfItsText) {
+  std::uint64_t x = 12345;
+  const auto next = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::uint32_t>(x >> 32);
+  };
+  for (int i = 0; i < 20'000; ++i) {
+    const std::uint32_t post = i < 10'000 ? static_cast<std::uint32_t>(i) : next();
+    const auto shard = static_cast<std::uint16_t>(i % 3 == 0 ? 0 : next() % 70'000);
+    for (const KeyKind kind :
+         {KeyKind::counter, KeyKind::shard, KeyKind::like_set, KeyKind::bloom}) {
+      for (const bool tag : {false, true}) {
+        const KeyId key{post, shard, kind, tag};
+        ASSERT_EQ(hash_slot(key), hash_slot_of_text(key_text(key))) << key_text(key);
+      }
+    }
+  }
+}
+
 // parse_key reads back exactly what render_key writes, and nothing else: the final check
 // parses a real server's SCAN output with it and must skip keys that are not a post's.
 TEST(KeyId, ParsesBackEveryKeyItRendersAndRejectsOthers) {
