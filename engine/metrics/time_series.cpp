@@ -5,7 +5,8 @@
 
 namespace likesim {
 
-TimeSeries::TimeSeries(Duration interval) : interval_(interval > Duration(0) ? interval : 100ms) {}
+TimeSeries::TimeSeries(Duration interval)
+    : interval_(interval > Duration(0) ? interval : 100ms), current_end_ns_(interval_.count()) {}
 
 void TimeSeries::close_current() {
   static constexpr double kPs[] = {50.0, 99.0};
@@ -26,9 +27,10 @@ void TimeSeries::close_current() {
   // The new current interval starts with each gauge's last value.
   for (auto& column : gauge_values_) column.push_back(column.back());
   ++current_index_;
+  current_end_ns_ += interval_.count();
 }
 
-void TimeSeries::advance_to(Time t) {
+void TimeSeries::advance_past_current(Time t) {
   const auto index =
       static_cast<std::size_t>(std::max<std::int64_t>(0, t.count()) / interval_.count());
   while (current_index_ < index) close_current();
