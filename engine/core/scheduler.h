@@ -73,6 +73,16 @@ class Scheduler {
     push(Event{at.count(), next_seq_++, target, arg});
   }
 
+  // A sequence number for an event scheduled later with schedule_reserved(): it then runs
+  // exactly where it would have run had it been scheduled now. For a component that keeps one
+  // timer pending and moves it on lazily, where scheduling a timer per wait would leave a
+  // cancelled event in the heap for each wait that ended early.
+  std::uint64_t reserve_seq() { return next_seq_++; }
+  void schedule_reserved(Time at, std::uint64_t seq, EventHandler* target, std::uint64_t arg) {
+    assert(seq < next_seq_ && arg < kLaneBase);
+    push(Event{at.count(), seq, target, arg});
+  }
+
   using Lane = std::uint32_t;
   Lane add_lane() {
     lanes_.emplace_back();

@@ -52,8 +52,11 @@ void KafkaLog::submit(LogCall* call) {
       }
       c.waiting_poll = call;
       ++c.poll_generation;
-      sched_->schedule(now + from_millis(costs_.poll_timeout_ms), this,
-                       event_arg(kPollTimeout, call->consumer, c.poll_generation));
+      c.deadline = now + from_millis(costs_.poll_timeout_ms);
+      c.deadline_seq = sched_->reserve_seq();
+      // A timer still pending is an earlier poll's, due no later than this one's deadline: it
+      // moves on to this one when it fires.
+      if (!c.timer_armed) arm_poll_timer(call->consumer);
       return;
     }
     case LogVerb::commit: {
@@ -104,6 +107,13 @@ void KafkaLog::send_batch(std::uint32_t p) {
   part.batch.clear();
   const std::int64_t end = part.base + static_cast<std::int64_t>(part.records.size());
   sched_->schedule(broker_free_, this, event_arg(kVisible, p, static_cast<std::uint64_t>(end)));
+}
+
+void KafkaLog::arm_poll_timer(std::uint32_t c) {
+  Consumer& consumer = consumers_[c];
+  consumer.timer_armed = true;
+  sched_->schedule_reserved(consumer.deadline, consumer.deadline_seq, this,
+                            event_arg(kPollTimeout, c, consumer.poll_generation));
 }
 
 void KafkaLog::make_visible(std::uint32_t p, std::int64_t end) {
@@ -171,12 +181,16 @@ void KafkaLog::on_event(std::uint64_t arg) {
       break;
     case kPollTimeout: {
       Consumer& c = consumers_[index];
-      if (c.waiting_poll && c.poll_generation == generation) {
-        LogCall* call = c.waiting_poll;
-        c.waiting_poll = nullptr;
-        call->reply = LogReply{ReplyStatus::ok, 0, 0, 0};
-        sched_->schedule_resume(sched_->now(), call->waiter);
+      c.timer_armed = false;
+      if (!c.waiting_poll) break;
+      if (c.poll_generation != generation) {
+        arm_poll_timer(static_cast<std::uint32_t>(index));  // that poll was answered
+        break;
       }
+      LogCall* call = c.waiting_poll;
+      c.waiting_poll = nullptr;
+      call->reply = LogReply{ReplyStatus::ok, 0, 0, 0};
+      sched_->schedule_resume(sched_->now(), call->waiter);
       break;
     }
   }

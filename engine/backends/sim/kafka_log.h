@@ -67,10 +67,18 @@ class KafkaLog final : public LogExecutor, private EventHandler {
     LogCall* waiting_poll = nullptr;
     std::uint64_t poll_generation = 0;
     std::uint32_t next_partition = 0;  // round robin over owned partitions
+    // The waiting poll's timeout, and the sequence number its event took when the poll began
+    // to wait. A consumer keeps one timer event pending: most polls are answered long before
+    // their timeout, and an event per poll left ~100 cancelled ones in the scheduler's heap.
+    Time deadline{0};
+    std::uint64_t deadline_seq = 0;
+    bool timer_armed = false;
   };
   // Event kinds in the low 2 bits of the event argument; the rest is index and generation.
   enum : std::uint64_t { kLinger = 0, kVisible = 1, kPollTimeout = 2 };
   void on_event(std::uint64_t arg) override;
+  // Schedules consumer c's timer for its waiting poll's deadline (Scheduler::schedule_reserved).
+  void arm_poll_timer(std::uint32_t c);
 
   // Queues `service_us` of work arriving at `arrival` on the broker thread; returns when done.
   Time on_broker(Time arrival, double service_us);
