@@ -81,16 +81,22 @@ void LatencyHistogram::percentiles(std::span<const double> ps, std::span<std::in
     std::fill(out.begin(), out.end(), 0);
     return;
   }
+  // The count at or below which percentile k is reached. Worked out once per percentile, not
+  // once per bucket: a time series summarises a histogram every interval, and a second of
+  // latency lies ~10 k buckets above the smallest value.
+  const auto needed = [&](std::size_t k) {
+    const double p = std::min(ps[k], 100.0);
+    const auto n = static_cast<std::uint64_t>(p / 100.0 * static_cast<double>(total_count_) + 0.5);
+    return std::max<std::uint64_t>(n, 1);
+  };
   std::size_t k = 0;
+  std::uint64_t need = ps.empty() ? 0 : needed(0);
   std::uint64_t seen = 0;
   for (std::size_t i = index_of(min_); i < counts_.size() && k < ps.size(); ++i) {
     seen += counts_[i];
-    while (k < ps.size()) {
-      const double p = std::min(ps[k], 100.0);
-      auto needed = static_cast<std::uint64_t>(p / 100.0 * static_cast<double>(total_count_) + 0.5);
-      needed = std::max<std::uint64_t>(needed, 1);
-      if (seen < needed) break;
+    while (k < ps.size() && seen >= need) {
       out[k++] = std::min(highest_equivalent(value_from_index(i)), max_);
+      if (k < ps.size()) need = needed(k);
     }
   }
   while (k < ps.size()) out[k++] = max_;
