@@ -70,6 +70,9 @@ class Oracle {
   };
   ReadCheck on_count_read(PostId post, std::int64_t reported, Time t) const;
 
+  // Starts loading the post's entry: a hint for a request about it that comes next.
+  void prefetch(PostId post) const { posts_.prefetch(post); }
+
   std::int64_t truth(PostId post) const;
   bool liked(PostId post, UserId user) const;
 

@@ -120,6 +120,7 @@ Task<void> StrategyRun::feed() {
   Runtime& rt = world_.runtime();
   Request r;
   while (workload_->next(r)) {
+    oracle_.prefetch(r.post);
     co_await rt.sleep_until(r.intended);
     driver_lag_.record(rt.now() - r.intended);
     if (r.intended >= warmup_) {

@@ -88,7 +88,10 @@ void RedisCluster::submit(KvCall* call) {
     // reply waits for the slowest part.
     node_scratch_.resize(call->n);
     for (std::uint32_t i = 0; i < call->n; ++i) {
-      node_scratch_[i] = as_mget ? slot_of(call->commands[i].key) : node_of(call->commands[i].key);
+      const KvCommand& c = call->commands[i];
+      node_scratch_[i] = as_mget ? slot_of(c.key) : node_of(c.key);
+      nodes_[static_cast<std::size_t>(as_mget ? node_of_slot(node_scratch_[i]) : node_scratch_[i])]
+          .prefetch(c);
     }
     for (std::uint32_t first = 0; first < call->n; ++first) {
       const int group = node_scratch_[first];
