@@ -6,6 +6,8 @@
 // all three. in_fans_order=1 keeps the three in the order the fans come (UserOrder), as a
 // celebrity run does; 0 in id order, as a run whose likers come in no order.
 #include <benchmark/benchmark.h>
+
+#include "bench/bench_main.h"
 #include <malloc.h>
 
 #include "engine/backends/sim/postgres_tables.h"
@@ -74,4 +76,4 @@ BENCHMARK(BM_ExactState_OnePost)
 }  // namespace
 }  // namespace likesim
 
-BENCHMARK_MAIN();
+LIKESIM_BENCHMARK_MAIN()

@@ -1,6 +1,8 @@
 // LatencyHistogram: O(1) record and one-pass percentiles.
 #include <benchmark/benchmark.h>
 
+#include "bench/bench_main.h"
+
 #include <vector>
 
 #include "engine/core/random_stream.h"
@@ -41,4 +43,4 @@ BENCHMARK(BM_Histogram_Percentiles);
 }  // namespace
 }  // namespace likesim
 
-BENCHMARK_MAIN();
+LIKESIM_BENCHMARK_MAIN()

@@ -10,6 +10,8 @@
 //   build/mm1_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
+#include "bench/bench_main.h"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -108,4 +110,4 @@ BENCHMARK(BM_MM1_Likesim)->Unit(benchmark::kSecond)->Iterations(1);
 }  // namespace
 }  // namespace likesim
 
-BENCHMARK_MAIN();
+LIKESIM_BENCHMARK_MAIN()

@@ -2,6 +2,8 @@
 // run: 90 % of likes on one hot post, the rest over 100,000 posts.
 #include <benchmark/benchmark.h>
 
+#include "bench/bench_main.h"
+
 #include "engine/core/random_stream.h"
 #include "engine/metrics/oracle.h"
 
@@ -37,4 +39,4 @@ BENCHMARK(BM_Oracle_LikeOk)
 }  // namespace
 }  // namespace likesim
 
-BENCHMARK_MAIN();
+LIKESIM_BENCHMARK_MAIN()

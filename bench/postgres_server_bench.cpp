@@ -5,6 +5,8 @@
 // Figures: calls and simulated seconds per wall (CPU) second, events per call.
 #include <benchmark/benchmark.h>
 
+#include "bench/bench_main.h"
+
 #include "engine/backends/sim/postgres_server.h"
 #include "engine/core/runtime.h"
 
@@ -79,4 +81,4 @@ BENCHMARK(BM_FeedMix)->Arg(64)->Unit(benchmark::kMillisecond);
 }  // namespace
 }  // namespace likesim
 
-BENCHMARK_MAIN();
+LIKESIM_BENCHMARK_MAIN()

@@ -2,6 +2,8 @@
 // and a coroutine that sleeps in a loop (one resume event per step).
 #include <benchmark/benchmark.h>
 
+#include "bench/bench_main.h"
+
 #include "engine/core/random_stream.h"
 #include "engine/core/runtime.h"
 #include "engine/core/scheduler.h"
@@ -60,4 +62,4 @@ BENCHMARK(BM_Scheduler_CoroutineSleep)->Arg(1)->Arg(100)->Arg(10000)->ArgNames({
 }  // namespace
 }  // namespace likesim
 
-BENCHMARK_MAIN();
+LIKESIM_BENCHMARK_MAIN()

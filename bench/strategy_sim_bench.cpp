@@ -4,6 +4,8 @@
 // operations and events per wall second.
 #include <benchmark/benchmark.h>
 
+#include "bench/bench_main.h"
+
 #include <string>
 
 #include "engine/run/simulated_run.h"
@@ -65,4 +67,4 @@ BENCHMARK_CAPTURE(BM_Strategy_Celebrity, async_log, std::string("async_log"))
 }  // namespace
 }  // namespace likesim
 
-BENCHMARK_MAIN();
+LIKESIM_BENCHMARK_MAIN()

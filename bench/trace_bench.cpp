@@ -7,6 +7,8 @@
 //
 //   build/trace_bench --benchmark_filter=Binary
 #include <benchmark/benchmark.h>
+
+#include "bench/bench_main.h"
 #include <sys/resource.h>
 
 #include <filesystem>
@@ -122,4 +124,4 @@ BENCHMARK_CAPTURE(BM_TraceRead, csv, TraceFormat::csv, ".csv")
 }  // namespace
 }  // namespace likesim
 
-BENCHMARK_MAIN();
+LIKESIM_BENCHMARK_MAIN()

@@ -1,4 +1,5 @@
 // likesim: compare ways of counting likes, with numbers (DESIGN.md §7).
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string_view>
@@ -8,6 +9,7 @@
 #include "engine/cli/replay_command.h"
 #include "engine/cli/run_command.h"
 #include "engine/cli/validate_command.h"
+#include "engine/core/huge_pages.h"
 
 namespace {
 
@@ -40,6 +42,7 @@ constexpr const char* kHelp =
 }  // namespace
 
 int main(int argc, char** argv) {
+  likesim::reexec_with_huge_pages(argv);
   if (argc < 2) {
     std::cerr << kHelp;
     return 2;
@@ -50,7 +53,9 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "--version") {
-    std::cout << "likesim 0.1.0 (report schema likesim.report/1)\n";
+    std::cout << "likesim 0.1.0 (report schema likesim.report/1; malloc huge pages "
+              << (likesim::huge_pages_requested(std::getenv("GLIBC_TUNABLES")) ? "on" : "off")
+              << ")\n";
     return 0;
   }
   if (command == "run") return likesim::run_command(argc - 1, argv + 1);

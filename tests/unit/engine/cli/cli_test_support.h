@@ -14,9 +14,10 @@ struct CommandResult {
   std::string output;  // stdout and stderr together
 };
 
-inline CommandResult run_likesim(const std::string& args) {
-  const std::string command =
-      std::string("cd '") + LIKESIM_SOURCE_DIR + "' && '" + LIKESIM_BINARY + "' " + args + " 2>&1";
+// `env`, if given, goes before the binary (e.g. "LIKESIM_HUGE_PAGES=0").
+inline CommandResult run_likesim(const std::string& args, const std::string& env = "") {
+  const std::string command = std::string("cd '") + LIKESIM_SOURCE_DIR + "' && " + env + " '" +
+                              LIKESIM_BINARY + "' " + args + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 
 #include "tests/unit/engine/cli/cli_test_support.h"
 
@@ -49,6 +51,37 @@ TEST(RunCommand, RealBackendFlagsAreChecked) {
   EXPECT_NE(r.output.find("--redis"), std::string::npos) << r.output;
   r = run_likesim("calibrate --seconds 0");
   EXPECT_EQ(r.exit_code, 2) << r.output;
+}
+
+// likesim executes itself again with glibc's huge pages on (engine/core/huge_pages.h), with
+// the same arguments: --version says so, LIKESIM_HUGE_PAGES=0 keeps them off, and a report
+// is the same either way.
+TEST(RunCommand, RunsWithHugePagesAndTheSameReport) {
+  auto r = run_likesim("--version", "env -u GLIBC_TUNABLES");
+  EXPECT_NE(r.output.find("malloc huge pages on"), std::string::npos) << r.output;
+  r = run_likesim("--version", "env -u GLIBC_TUNABLES LIKESIM_HUGE_PAGES=0");
+  EXPECT_NE(r.output.find("malloc huge pages off"), std::string::npos) << r.output;
+  const auto report = [](const std::string& env) {
+    const auto out = std::filesystem::temp_directory_path() / "likesim_huge_pages.json";
+    std::filesystem::remove(out);
+    const auto run = run_likesim("run scenarios/smoke.toml -q --out " + out.string(), env);
+    EXPECT_EQ(run.exit_code, 0) << run.output;
+    std::ifstream in(out);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Wall-clock figures differ between any two runs: drop their lines.
+    std::string kept, line;
+    std::istringstream lines(text);
+    while (std::getline(lines, line)) {
+      if (line.find("wall_seconds") == std::string::npos &&
+          line.find("events_per_second") == std::string::npos) {
+        kept += line + "\n";
+      }
+    }
+    return kept;
+  };
+  const std::string with = report("env -u GLIBC_TUNABLES");
+  EXPECT_GT(with.size(), 1000u);
+  EXPECT_EQ(with, report("env -u GLIBC_TUNABLES LIKESIM_HUGE_PAGES=0"));
 }
 
 TEST(RunCommand, UnknownCommandAndMissingScenarioExitTwo) {
