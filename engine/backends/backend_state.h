@@ -44,6 +44,13 @@ struct BackendState {
   void add_db_member(PostId post, UserId user) {
     db_likers.try_emplace(post, likers_order).first->second.insert(user);
   }
+  // A whole set at once (the simulated servers': a bitset merges word by word).
+  void add_redis_likers(const KeyId& key, const UserSet& set) {
+    redis_likers.try_emplace(key.post, likers_order).first->second.merge(set);
+  }
+  void add_db_likers(PostId post, const UserSet& likers) {
+    db_likers.try_emplace(post, likers_order).first->second.merge(likers);
+  }
   // Every post any of the stores holds, ascending, without repeats.
   std::vector<PostId> posts() const;
 };

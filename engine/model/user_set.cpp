@@ -38,6 +38,54 @@ bool UserSet::erase(UserId user) {
   return true;
 }
 
+void UserSet::merge(const UserSet& other) {
+  if (!(order_ == other.order_)) {
+    other.for_each([&](UserId u) { insert(u); });
+    return;
+  }
+  // The larger bitset takes the other's members: swap roles when the other's is larger
+  // (the union does not care which side it starts from).
+  const std::size_t mine = dense_ ? dense_->bits.size() : 0;
+  const std::size_t theirs = other.dense_ ? other.dense_->bits.size() : 0;
+  if (theirs > mine) {
+    UserSet copy(other);
+    for_each_slot([](std::uint32_t) { return true; }, [&](std::uint32_t s) { copy.insert_slot(s); },
+                  nullptr);
+    *this = std::move(copy);
+    return;
+  }
+  // Their bitset fits in ours: or the words (counting the new bits), then their outsiders.
+  if (other.dense_) {
+    std::vector<std::uint64_t>& bits = dense_->bits;
+    const std::vector<std::uint64_t>& add = other.dense_->bits;
+    for (std::size_t w = 0; w < add.size(); ++w) {
+      dense_->size += static_cast<std::size_t>(std::popcount(add[w] & ~bits[w]));
+      bits[w] |= add[w];
+    }
+  }
+  for (const std::uint32_t s : other.small_) insert_slot(s);
+}
+
+std::size_t UserSet::count_common(const UserSet& other) const {
+  if (!(order_ == other.order_)) {
+    std::size_t n = 0;
+    for_each([&](UserId u) { n += other.contains(u) ? 1 : 0; });
+    return n;
+  }
+  // Members both bitsets hold, word by word; then every other member of this set, by slot.
+  std::size_t n = 0;
+  const std::vector<std::uint64_t>* theirs = other.dense_ ? &other.dense_->bits : nullptr;
+  if (dense_ && theirs) {
+    const std::size_t words = std::min(dense_->bits.size(), theirs->size());
+    for (std::size_t w = 0; w < words; ++w) {
+      n += static_cast<std::size_t>(std::popcount(dense_->bits[w] & (*theirs)[w]));
+    }
+  }
+  for_each_slot([&](std::uint32_t s) { return other.contains_slot(s); },
+                [&](std::uint32_t) { ++n; }, &other);
+  return n;
+}
+
 std::size_t UserSet::storage_bytes() const {
   // absl's flat set: one slot and one control byte per bucket.
   const std::size_t bits =

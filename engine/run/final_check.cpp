@@ -23,15 +23,16 @@ PostCheck check_post(PostId post, const Oracle& oracle, const BackendState& stat
   const UserSet& likers = stored_likers ? *stored_likers : kNoLikers;
   const UserSet* truth_likers = oracle.likers(post);
 
-  // Member by member.
-  std::uint64_t both = 0;
-  likers.for_each([&](UserId u) {
-    if (truth_likers && truth_likers->contains(u)) {
-      ++both;
-    } else if (!oracle.maybe_liked(post, u)) {
-      ++c.lost_unlikes;
-    }
-  });
+  // Member by member (word by word where both are bitsets in one order: UserSet).
+  const std::uint64_t both = truth_likers ? likers.count_common(*truth_likers) : 0;
+  const auto stored_only = [&](UserId u) {
+    if (!oracle.maybe_liked(post, u)) ++c.lost_unlikes;
+  };
+  if (truth_likers) {
+    likers.for_each_not_in(*truth_likers, stored_only);
+  } else {
+    likers.for_each(stored_only);
+  }
   std::uint64_t missing = (truth_likers ? truth_likers->size() : 0) - both;
   for (const UserId u : maybe_unliked) {  // a failed unlike may have removed them
     if (missing > 0 && truth_likers && truth_likers->contains(u) && !likers.contains(u)) {

@@ -66,12 +66,12 @@ BackendState SimWorld::read_state() {
     redis_.node(n).for_each_value([&](const KeyId& key, std::int64_t v) {
       if (key.kind == KeyKind::counter || key.kind == KeyKind::shard) s.add_redis_value(key, v);
     });
-    redis_.node(n).for_each_set_member([&](const KeyId& key, UserId user) {
-      if (key.kind == KeyKind::like_set) s.add_redis_member(key, user);
+    redis_.node(n).for_each_set([&](const KeyId& key, const UserSet& set) {
+      if (key.kind == KeyKind::like_set) s.add_redis_likers(key, set);
     });
   }
   postgres_.for_each_counter([&](PostId post, std::int64_t n) { s.db_counters[post] += n; });
-  postgres_.for_each_like([&](PostId post, UserId user) { s.add_db_member(post, user); });
+  postgres_.for_each_likers([&](PostId post, const UserSet& likers) { s.add_db_likers(post, likers); });
   return s;
 }
 

@@ -86,7 +86,9 @@ class PostgresServer final : public DbExecutor, private EventHandler {
   void for_each_counter(absl::FunctionRef<void(PostId, std::int64_t)> f) const {
     tables_.for_each_counter(f);
   }
-  void for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const { tables_.for_each_like(f); }
+  void for_each_likers(absl::FunctionRef<void(PostId, const UserSet&)> f) const {
+    tables_.for_each_likers(f);
+  }
   void order_users(UserOrder order) { tables_.order_users(order); }
 
  private:

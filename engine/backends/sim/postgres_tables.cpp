@@ -24,11 +24,8 @@ void PostgresTables::for_each_counter(absl::FunctionRef<void(PostId, std::int64_
   for (const auto& [post, n] : counters_) f(post, n);
 }
 
-void PostgresTables::for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const {
-  for (const auto& entry : likes_) {  // clang 14 cannot capture a structured binding
-    const PostId post = entry.first;
-    entry.second.for_each([&](UserId u) { f(post, u); });
-  }
+void PostgresTables::for_each_likers(absl::FunctionRef<void(PostId, const UserSet&)> f) const {
+  for (const auto& [post, likers] : likes_) f(post, likers);
 }
 
 bool TxnView::like(PostId post, UserId user) const {

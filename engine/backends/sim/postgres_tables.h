@@ -49,7 +49,7 @@ class PostgresTables {
   void order_users(UserOrder order) { order_ = order; }
 
   void for_each_counter(absl::FunctionRef<void(PostId, std::int64_t)> f) const;
-  void for_each_like(absl::FunctionRef<void(PostId, UserId)> f) const;
+  void for_each_likers(absl::FunctionRef<void(PostId, const UserSet&)> f) const;
 
  private:
   template <class Map, class Key>

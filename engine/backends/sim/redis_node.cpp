@@ -246,11 +246,8 @@ void RedisNode::for_each_value(absl::FunctionRef<void(const KeyId&, std::int64_t
   for (const auto& [key, v] : values_) f(key, v);
 }
 
-void RedisNode::for_each_set_member(absl::FunctionRef<void(const KeyId&, UserId)> f) const {
-  for (const auto& entry : sets_) {  // clang 14 cannot capture a structured binding
-    const KeyId& key = entry.first;
-    entry.second.for_each([&](UserId u) { f(key, u); });
-  }
+void RedisNode::for_each_set(absl::FunctionRef<void(const KeyId&, const UserSet&)> f) const {
+  for (const auto& [key, set] : sets_) f(key, set);
 }
 
 }  // namespace likesim::sim

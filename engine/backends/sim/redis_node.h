@@ -107,10 +107,10 @@ class RedisNode {
   const RedisNodeStats& stats() const { return stats_; }
   RedisNodeStats& stats() { return stats_; }
   std::int64_t peek_value(const KeyId& key) const;
-  // Every integer key and every set member the node holds, in no particular order: the final
-  // check reads the node's own state through these, never through a strategy.
+  // Every integer key and every set the node holds, in no particular order: the final check
+  // reads the node's own state through these, never through a strategy.
   void for_each_value(absl::FunctionRef<void(const KeyId&, std::int64_t)> f) const;
-  void for_each_set_member(absl::FunctionRef<void(const KeyId&, UserId)> f) const;
+  void for_each_set(absl::FunctionRef<void(const KeyId&, const UserSet&)> f) const;
   // The order the node's sets keep their users in (before the first SADD).
   void order_users(UserOrder order) { order_ = order; }
 

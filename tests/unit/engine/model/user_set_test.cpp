@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -74,6 +75,71 @@ TEST(UserSet, IdsFarBeyondTheBitsetStayOutsideUntilItGrowsToThem) {
   ref.erase(1'400'000u);
   ref.erase(4'294'967'295u);
   expect_same(s, ref);
+}
+
+// merge, count_common and for_each_not_in against std::set, for sets small and dense, with
+// members beyond a bitset's end, in one order and in two (the word-by-word path and the
+// member-by-member one).
+TEST(UserSet, WholeSetOperationsAgreeWithStdSet) {
+  // Members are the first fans of a post (users fan(k) + 1): dense in the fans' order, spread
+  // out in the others.
+  const UserPermutation fan(5, 3'000'000);
+  const UserOrder fans = UserOrder::by_rank(fan);
+  const UserOrder other_fans = UserOrder::by_rank(UserPermutation(6, 3'000'000));
+  RandomStream rng(11, "user-set-whole");
+  struct Shape {
+    std::size_t members;
+    std::uint32_t range;  // ids from 1..range
+    bool far;             // plus a few ids far beyond
+  };
+  const Shape shapes[] = {{0, 1, false},       {50, 100000, false},  {6000, 20000, false},
+                          {9000, 60000, true}, {40000, 50000, true}, {3000, 2'900'000, false}};
+  int cases = 0, both_dense = 0;
+  for (const Shape& a : shapes) {
+    for (const Shape& b : shapes) {
+      for (const UserOrder& b_order : {fans, other_fans, UserOrder{}}) {
+        UserSet x(fans), y(b_order);
+        std::set<UserId> rx, ry;
+        const auto fill = [&](UserSet& s, std::set<UserId>& r, const Shape& shape) {
+          for (std::size_t i = 0; i < shape.members; ++i) {
+            const UserId u = fan(static_cast<std::uint32_t>(rng.uniform_int(shape.range))) + 1;
+            s.insert(u);
+            r.insert(u);
+          }
+          if (shape.far) {
+            for (const UserId u : {2'500'000u, 4'000'000'000u}) {
+              s.insert(u);
+              r.insert(u);
+            }
+          }
+        };
+        fill(x, rx, a);
+        fill(y, ry, b);
+        both_dense += x.dense() && y.dense() && b_order == fans ? 1 : 0;
+        std::size_t common = 0;
+        std::vector<UserId> only_x;
+        for (const UserId u : rx) {
+          if (ry.count(u)) {
+            ++common;
+          } else {
+            only_x.push_back(u);
+          }
+        }
+        ASSERT_EQ(x.count_common(y), common) << cases;
+        std::vector<UserId> got;
+        x.for_each_not_in(y, [&](UserId u) { got.push_back(u); });
+        std::sort(got.begin(), got.end());
+        ASSERT_EQ(got, only_x) << cases;
+        x.merge(y);
+        rx.insert(ry.begin(), ry.end());
+        expect_same(x, rx);
+        if (::testing::Test::HasFatalFailure()) return;
+        ++cases;
+      }
+    }
+  }
+  EXPECT_EQ(cases, 6 * 6 * 3);
+  EXPECT_GE(both_dense, 9);  // the word-by-word path ran
 }
 
 }  // namespace

@@ -48,9 +48,9 @@ TEST(RedisNodeData, CountersAndSetsStayExactWhileOtherKeysGrowTheMapsAndAfterADe
   EXPECT_EQ(n.like(1, 7), 1);
   EXPECT_EQ(n.node().peek_value(KeyId::counter(1)), 4);
   int members_of_1 = 0, members = 0;
-  n.node().for_each_set_member([&](const KeyId& k, UserId) {
-    ++members;
-    if (k == KeyId::like_set(1)) ++members_of_1;
+  n.node().for_each_set([&](const KeyId& k, const UserSet& set) {
+    members += static_cast<int>(set.size());
+    if (k == KeyId::like_set(1)) members_of_1 += static_cast<int>(set.size());
   });
   EXPECT_EQ(members_of_1, 3);
   EXPECT_EQ(members, 3 + 2998);
