@@ -82,6 +82,14 @@ class Scheduler {
     assert(seq < next_seq_ && arg < kLaneBase);
     push(Event{at.count(), seq, target, arg});
   }
+  void schedule_resume_reserved(Time at, std::uint64_t seq, std::coroutine_handle<> h) {
+    assert(seq < next_seq_);
+    push(Event{at.count(), seq, h.address(), kResume});
+  }
+  // No pending event is due at now(): whatever the running event schedules for now (with the
+  // next sequence numbers) runs right after it, so a component may run it in place instead
+  // (PostgresServer's rejections do).
+  bool nothing_due_now() const { return heap_.empty() || heap_.front().time > now_.count(); }
 
   using Lane = std::uint32_t;
   Lane add_lane() {

@@ -88,7 +88,9 @@ void PostgresServer::pool_timer() {
     assert(txns_[w.id].writes.empty() && txns_[w.id].rows_held.empty() &&
            txns_[w.id].likes_held.empty());
     free_txns_.push_back(w.id);
-    sched_->schedule_resume(sched_->now(), w.waiter);  // its replies say rejected (submit)
+    // Its replies say rejected (submit). It resumes now, with the sequence number its resume
+    // event takes here.
+    timed_out_.push_back(TimedOut{sched_->reserve_seq(), w.waiter});
   }
   if (!pool_queue_.empty()) {
     pool_timer_armed_ = true;
@@ -108,6 +110,19 @@ void PostgresServer::pool_timer() {
       FramePool::prefetch_request(pool_queue_[kNear].waiter.address());
     }
   }
+  // When nothing else is due at this instant (nearly always: the pool turns away ~130 k calls
+  // a second under the celebrity burst, each at its own nanosecond), no event could run
+  // between this one and their resumes: they run here, in the order and with the sequence
+  // numbers their events would have had, and skip the heap (a push and a pop each).
+  const bool in_place = sched_->nothing_due_now();
+  for (const TimedOut& t : timed_out_) {
+    if (in_place) {
+      t.waiter.resume();
+    } else {
+      sched_->schedule_resume_reserved(Time(now), t.seq, t.waiter);
+    }
+  }
+  timed_out_.clear();
 }
 
 void PostgresServer::release_connection() {

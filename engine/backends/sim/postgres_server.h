@@ -186,6 +186,12 @@ class PostgresServer final : public DbExecutor, private EventHandler {
     std::coroutine_handle<> waiter;
   };
   std::deque<PoolWaiter> pool_queue_;
+  // The waiters one pool_timer() turns away, and the sequence numbers of their resumes.
+  struct TimedOut {
+    std::uint64_t seq;
+    std::coroutine_handle<> waiter;
+  };
+  std::vector<TimedOut> timed_out_;
   bool pool_timer_armed_ = false;
   int free_cpus_;
   TxnList cpu_queue_;
