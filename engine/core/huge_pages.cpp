@@ -48,6 +48,15 @@ void reexec_with_huge_pages(char** argv) {
   const std::optional<std::string> tunables = tunables_with_huge_pages(std::getenv("GLIBC_TUNABLES"));
   if (!tunables) return;  // on already (this is the re-executed process), or the user's choice
   if (setenv("GLIBC_TUNABLES", tunables->c_str(), 1) != 0) return;
+  // By its own path first: a process started from /proc/self/exe is named "exe" in ps, top
+  // and perf. That link is the fallback for a binary replaced since it started (its path
+  // then reads "... (deleted)").
+  char path[4096];
+  const ssize_t n = readlink("/proc/self/exe", path, sizeof path - 1);
+  if (n > 0) {
+    path[n] = '\0';
+    execv(path, argv);
+  }
   execv("/proc/self/exe", argv);
   // Still here: no /proc, or not executable. Run on without; the tunable stays set for any
   // child, which is harmless.
