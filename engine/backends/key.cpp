@@ -20,43 +20,50 @@ std::size_t put_digits(char* digits, std::uint32_t v) {
   return static_cast<std::size_t>(put(digits, v) - digits);
 }
 
+// The text before a key's post.
+std::string_view key_head(KeyKind kind) {
+  switch (kind) {
+    case KeyKind::counter:
+    case KeyKind::shard:
+      return "likes:";
+    case KeyKind::like_set:
+      return "liked:";
+    case KeyKind::bloom:
+      return "bloom:";
+  }
+  return {};
+}
+
+// The text after a key's post, and whether the shard's number ends it.
+struct KeyTail {
+  std::string_view text;
+  bool has_shard = false;
+};
+KeyTail key_tail(const KeyId& key) {
+  switch (key.kind) {
+    case KeyKind::counter:
+      return {":count", false};
+    case KeyKind::shard:
+      return {":shard:", true};
+    case KeyKind::like_set:
+    case KeyKind::bloom:
+      // A post's set split by user (dedup_shards > 1) has its part's number.
+      if (key.shard != 0) return {":", true};
+      return {};
+  }
+  return {};
+}
+
 }  // namespace
 
 std::size_t render_key(const KeyId& key, char* buf) {
-  char* p = buf;
-  switch (key.kind) {
-    case KeyKind::counter:
-      p = put(p, "likes:");
-      break;
-    case KeyKind::shard:
-      p = put(p, "likes:");
-      break;
-    case KeyKind::like_set:
-      p = put(p, "liked:");
-      break;
-    case KeyKind::bloom:
-      p = put(p, "bloom:");
-      break;
-  }
+  char* p = put(buf, key_head(key.kind));
   if (key.hash_tag) *p++ = '{';
   p = put(p, key.post);
   if (key.hash_tag) *p++ = '}';
-  switch (key.kind) {
-    case KeyKind::counter:
-      p = put(p, ":count");
-      break;
-    case KeyKind::shard:
-      p = put(p, ":shard:");
-      p = put(p, key.shard);
-      break;
-    case KeyKind::like_set:
-    case KeyKind::bloom:
-      if (key.shard != 0) {  // a post's set split by user (dedup_shards > 1)
-        p = put(p, ":");
-        p = put(p, key.shard);
-      }
-      break;
-  }
+  const KeyTail tail = key_tail(key);
+  p = put(p, tail.text);
+  if (tail.has_shard) p = put(p, key.shard);
   return static_cast<std::size_t>(p - buf);
 }
 
@@ -144,10 +151,6 @@ constexpr std::array<std::uint16_t, 256> make_crc16_table() {
 }
 constexpr std::array<std::uint16_t, 256> kCrc16Table = make_crc16_table();
 
-}  // namespace
-
-namespace {
-
 std::uint16_t crc16_update(std::uint16_t crc, std::string_view data) {
   for (unsigned char c : data) {
     crc = static_cast<std::uint16_t>((crc << 8) ^ kCrc16Table[((crc >> 8) ^ c) & 0xff]);
@@ -157,19 +160,7 @@ std::uint16_t crc16_update(std::uint16_t crc, std::string_view data) {
 
 // The CRC of the key's text up to and including its post (and the tag's closing brace).
 std::uint16_t crc16_of_key_prefix(const KeyId& key, char* digits) {
-  std::uint16_t crc = 0;
-  switch (key.kind) {
-    case KeyKind::counter:
-    case KeyKind::shard:
-      crc = crc16_update(crc, "likes:");
-      break;
-    case KeyKind::like_set:
-      crc = crc16_update(crc, "liked:");
-      break;
-    case KeyKind::bloom:
-      crc = crc16_update(crc, "bloom:");
-      break;
-  }
+  std::uint16_t crc = crc16_update(0, key_head(key.kind));
   if (key.hash_tag) crc = crc16_update(crc, "{");
   crc = crc16_update(crc, std::string_view(digits, put_digits(digits, key.post)));
   if (key.hash_tag) crc = crc16_update(crc, "}");
@@ -199,19 +190,10 @@ std::uint16_t crc16_of_key_text(const KeyId& key) {
     crc = crc16_of_key_prefix(key, digits);
     last = Prefix{key.post, key.kind, key.hash_tag, true, crc};
   }
-  switch (key.kind) {
-    case KeyKind::counter:
-      return crc16_update(crc, ":count");
-    case KeyKind::shard:
-      crc = crc16_update(crc, ":shard:");
-      return crc16_update(crc, std::string_view(digits, put_digits(digits, key.shard)));
-    case KeyKind::like_set:
-    case KeyKind::bloom:
-      if (key.shard == 0) return crc;
-      crc = crc16_update(crc, ":");
-      return crc16_update(crc, std::string_view(digits, put_digits(digits, key.shard)));
-  }
-  return crc;
+  const KeyTail tail = key_tail(key);
+  crc = crc16_update(crc, tail.text);
+  if (!tail.has_shard) return crc;
+  return crc16_update(crc, std::string_view(digits, put_digits(digits, key.shard)));
 }
 
 }  // namespace
