@@ -37,15 +37,12 @@
 #include "workloads/hawkes_cascades.h"
 #include "workloads/hawkes_kernel.h"
 #include "workloads/poisson_draw.h"
-
-#ifndef LIKESIM_SOURCE_DIR
-#define LIKESIM_SOURCE_DIR "."
-#endif
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
 
-const std::string kData = LIKESIM_SOURCE_DIR "/../shared/data/";
+const std::string kData = source_dir() + "/../shared/data/";
 
 CascadeSizes news_sizes() {
   absl::StatusOr<CascadeSizes> s = CascadeSizes::from_file(kData + "news_cascade_sizes.csv", 1);

@@ -20,10 +20,7 @@
 #include "engine/backends/sim/redis_cluster.h"
 #include "engine/calibrate/saturation.h"
 #include "engine/scenario/scenario_loader.h"
-
-#ifndef LIKESIM_SOURCE_DIR
-#define LIKESIM_SOURCE_DIR "."
-#endif
+#include "tests/source_paths.h"
 
 int main(int argc, char** argv) {
   using namespace likesim;
@@ -41,7 +38,7 @@ int main(int argc, char** argv) {
     }
   }
   absl::StatusOr<Scenario> scenario = load_scenario(
-      std::string(LIKESIM_SOURCE_DIR) + "/scenarios/smoke.toml", {"backends.redis.nodes=1"}, costs);
+      source_dir() + "/scenarios/smoke.toml", {"backends.redis.nodes=1"}, costs);
   if (!scenario.ok()) {
     std::cerr << scenario.status().message() << "\n";
     return 2;

@@ -23,10 +23,7 @@
 #include "engine/core/random_stream.h"
 #include "engine/run/simulated_run.h"
 #include "engine/scenario/scenario_loader.h"
-
-#ifndef LIKESIM_SOURCE_DIR
-#define LIKESIM_SOURCE_DIR "."
-#endif
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
@@ -67,7 +64,7 @@ std::uint64_t bare_heap_mm1(double lambda_per_s, double service_us, double secon
 
 Scenario mm1_scenario(benchmark::State& state) {
   absl::StatusOr<Scenario> loaded =
-      load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/mm1.toml", {});
+      load_scenario(source_dir() + "/scenarios/mm1.toml", {});
   if (!loaded.ok()) state.SkipWithError(std::string(loaded.status().message()).c_str());
   return loaded.ok() ? *loaded : Scenario{};
 }

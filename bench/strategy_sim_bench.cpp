@@ -10,17 +10,14 @@
 
 #include "engine/run/simulated_run.h"
 #include "engine/scenario/scenario_loader.h"
-
-#ifndef LIKESIM_SOURCE_DIR
-#define LIKESIM_SOURCE_DIR "."
-#endif
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
 
 void BM_Strategy_Celebrity(benchmark::State& state, const std::string& strategy) {
   absl::StatusOr<Scenario> loaded =
-      load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/celebrity.toml",
+      load_scenario(source_dir() + "/scenarios/celebrity.toml",
                     {"duration_s=30", "warmup_s=0", "workload.celebrity.start_s=0",
                      "workload.celebrity.ramp_s=1"});
   if (!loaded.ok()) {

@@ -15,6 +15,7 @@
 #include "engine/run/simulated_run.h"
 #include "engine/scenario/scenario_loader.h"
 #include "tests/unit/engine/cli/cli_test_support.h"
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
@@ -22,7 +23,7 @@ namespace {
 using testing::run_likesim;
 
 Scenario load(const std::string& file, const std::vector<std::string>& overrides = {}) {
-  auto s = load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/" + file, overrides);
+  auto s = load_scenario(source_dir() + "/scenarios/" + file, overrides);
   EXPECT_TRUE(s.ok()) << s.status().message();
   return s.ok() ? *s : Scenario{};
 }

@@ -1,4 +1,5 @@
 #include "workloads/cascade_sizes.h"
+#include "tests/source_paths.h"
 
 #include <gtest/gtest.h>
 
@@ -50,7 +51,7 @@ TEST(CascadeSizes, BadFilesGetOneLineNamingFileLineAndField) {
 }
 
 TEST(CascadeSizes, ReadsTheNewsCascadeSizesOfTheDataFolder) {
-  const std::string path = LIKESIM_SOURCE_DIR "/../shared/data/news_cascade_sizes.csv";
+  const std::string path = source_dir() + "/../shared/data/news_cascade_sizes.csv";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << path << " is absent";
   absl::StatusOr<CascadeSizes> s = CascadeSizes::from_file(path, 1);
   ASSERT_TRUE(s.ok()) << s.status();

@@ -74,7 +74,9 @@ TEST(HawkesWorkload, ItsUserOrderIsTheOrderItsViralLikesCome) {
   std::uint32_t likes = 0;
   Request r;
   while (w->next(r)) {
-    if (r.post > 1000 && r.op == Op::like) ASSERT_EQ(order.slot(r.user), ++likes) << r.user;
+    if (r.post > 1000 && r.op == Op::like) {
+      ASSERT_EQ(order.slot(r.user), ++likes) << r.user;
+    }
   }
   EXPECT_GT(likes, 1000u);
 }

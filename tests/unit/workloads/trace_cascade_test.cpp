@@ -7,6 +7,7 @@
 
 #include "tests/unit/workloads/trace_test_support.h"
 #include "workloads/cascade_trace_reader.h"
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
@@ -14,7 +15,7 @@ namespace {
 using testing::error_of;
 using testing::read_all;
 
-const std::string kData = LIKESIM_SOURCE_DIR "/../shared/data/";
+const std::string kData = source_dir() + "/../shared/data/";
 
 std::string file_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

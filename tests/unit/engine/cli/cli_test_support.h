@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <string>
 
+#include "tests/source_paths.h"
+
 namespace likesim::testing {
 
 struct CommandResult {
@@ -16,8 +18,8 @@ struct CommandResult {
 
 // `env`, if given, goes before the binary (e.g. "LIKESIM_HUGE_PAGES=0").
 inline CommandResult run_likesim(const std::string& args, const std::string& env = "") {
-  const std::string command = std::string("cd '") + LIKESIM_SOURCE_DIR + "' && " + env + " '" +
-                              LIKESIM_BINARY + "' " + args + " 2>&1";
+  const std::string command = std::string("cd '") + source_dir() + "' && " + env + " '" +
+                              likesim_binary() + "' " + args + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;

@@ -7,12 +7,13 @@
 
 #include "engine/run/sim_world.h"
 #include "engine/scenario/scenario_loader.h"
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
 
 std::string scenario(const std::string& file) {
-  return std::string(LIKESIM_SOURCE_DIR) + "/scenarios/" + file;
+  return source_dir() + "/scenarios/" + file;
 }
 
 TEST(LogKind, KafkaByDefaultStreamsWhereTheScenarioSaysSo) {

@@ -9,13 +9,14 @@
 
 #include "engine/run/simulated_run.h"
 #include "engine/scenario/scenario_loader.h"
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
 
 TEST(Mm1Scenario, TheWholeStackMatchesMM1) {
   auto s =
-      load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/mm1.toml", {"duration_s=30"});
+      load_scenario(source_dir() + "/scenarios/mm1.toml", {"duration_s=30"});
   ASSERT_TRUE(s.ok()) << s.status();
   const RunReport r = run_simulated(*s, RunOptions{1}, nullptr);
   ASSERT_EQ(r.strategies.size(), 1u);

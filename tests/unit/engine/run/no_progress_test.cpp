@@ -9,12 +9,13 @@
 #include "engine/core/scheduler.h"
 #include "engine/run/simulated_run.h"
 #include "engine/scenario/scenario_loader.h"
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
 
 TEST(NoProgress, AZeroPollTimeoutStopsTheRunNamingTheLogAndTheConsumer) {
-  auto loaded = load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/smoke.toml", {});
+  auto loaded = load_scenario(source_dir() + "/scenarios/smoke.toml", {});
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   Scenario s = *loaded;
   std::erase_if(s.strategies, [](const StrategyConfig& c) { return c.kind != "async_log"; });

@@ -12,6 +12,7 @@
 #include "engine/scenario/scenario_loader.h"
 #include "tests/unit/engine/run/planted_bugs.h"
 #include "workloads/workload.h"
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
@@ -50,7 +51,7 @@ class CountsEveryResend final : public planted::Forwarding {
 
 // Likes only, a few a second, so each request's timeline stands alone.
 Scenario likes_only(ClientRetryConfig client) {
-  auto loaded = load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/smoke.toml", {});
+  auto loaded = load_scenario(source_dir() + "/scenarios/smoke.toml", {});
   EXPECT_TRUE(loaded.ok()) << loaded.status().message();
   Scenario s = loaded.ok() ? *loaded : Scenario{};
   s.duration_s = 3;
@@ -201,7 +202,7 @@ TEST(RetryingClient, JitterIsKeyedByRequestId) {
 // load while the node is slow, the counts stay exact where dedup answers a resend
 // already_liked, and a strategy that counts resends as new likes double counts.
 Scenario storm() {
-  auto loaded = load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/retry-storm.toml", {});
+  auto loaded = load_scenario(source_dir() + "/scenarios/retry-storm.toml", {});
   EXPECT_TRUE(loaded.ok()) << loaded.status().message();
   Scenario s = loaded.ok() ? *loaded : Scenario{};
   s.duration_s = 10;

@@ -5,12 +5,13 @@
 #include "engine/run/simulated_run.h"
 #include "engine/scenario/scenario_loader.h"
 #include "workloads/workload.h"
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
 
 Scenario load(const std::string& file, std::vector<std::string> overrides = {}) {
-  auto s = load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/" + file, overrides);
+  auto s = load_scenario(source_dir() + "/scenarios/" + file, overrides);
   EXPECT_TRUE(s.ok()) << s.status().message();
   return s.ok() ? *s : Scenario{};
 }

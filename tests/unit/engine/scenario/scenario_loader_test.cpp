@@ -1,4 +1,5 @@
 #include "engine/scenario/scenario_loader.h"
+#include "tests/source_paths.h"
 
 #include <gtest/gtest.h>
 
@@ -56,7 +57,7 @@ std::string error_of(const std::string& path, const std::vector<std::string>& ov
 
 TEST(ScenarioLoader, EveryBundledScenarioLoads) {
   int loaded = 0;
-  for (const auto& entry : fs::directory_iterator(fs::path(LIKESIM_SOURCE_DIR) / "scenarios")) {
+  for (const auto& entry : fs::directory_iterator(fs::path(source_dir()) / "scenarios")) {
     if (entry.path().extension() != ".toml") continue;
     auto s = load_scenario(entry.path().string(), {});
     ASSERT_TRUE(s.ok()) << s.status().message();
@@ -69,7 +70,7 @@ TEST(ScenarioLoader, EveryBundledScenarioLoads) {
 }
 
 TEST(ScenarioLoader, CelebrityScenarioReadsEverySection) {
-  auto s = load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/celebrity.toml", {});
+  auto s = load_scenario(source_dir() + "/scenarios/celebrity.toml", {});
   ASSERT_TRUE(s.ok()) << s.status().message();
   EXPECT_EQ(s->seed, 42u);
   EXPECT_EQ(s->workload.kind, "celebrity");
@@ -96,7 +97,7 @@ TEST(ScenarioLoader, CelebrityScenarioReadsEverySection) {
 }
 
 TEST(ScenarioLoader, CrashScenarioHasBothFaultsAndBothLogStrategies) {
-  auto s = load_scenario(std::string(LIKESIM_SOURCE_DIR) + "/scenarios/crash.toml", {});
+  auto s = load_scenario(source_dir() + "/scenarios/crash.toml", {});
   ASSERT_TRUE(s.ok()) << s.status().message();
   ASSERT_EQ(s->faults.size(), 2u);
   EXPECT_EQ(s->faults[0].kind, FaultKind::app_server_crash);
@@ -110,7 +111,7 @@ TEST(ScenarioLoader, CrashScenarioHasBothFaultsAndBothLogStrategies) {
 
 TEST(ScenarioLoader, RedisCrashAndRealServersAreRead) {
   auto s = load_scenario(
-      std::string(LIKESIM_SOURCE_DIR) + "/scenarios/redis-crash.toml",
+      source_dir() + "/scenarios/redis-crash.toml",
       {"real.redis_cluster=\"127.0.0.1:7101, 127.0.0.1:7102\"", "real.pg_connections=4"});
   ASSERT_TRUE(s.ok()) << s.status().message();
   ASSERT_EQ(s->faults.size(), 1u);

@@ -20,6 +20,7 @@
 #include "engine/metrics/slo_evaluator.h"
 #include "engine/scenario/scenario_loader.h"
 #include "engine/scenario/scenario_schema.h"
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
@@ -201,8 +202,8 @@ struct CommandResult {
 };
 
 CommandResult run_bounded(const std::string& args) {
-  const std::string command = std::string("cd '") + LIKESIM_SOURCE_DIR + "' && timeout -k 5 60 '" +
-                              LIKESIM_BINARY + "' " + args + " 2>&1";
+  const std::string command = std::string("cd '") + source_dir() + "' && timeout -k 5 60 '" +
+                              likesim_binary() + "' " + args + " 2>&1";
   CommandResult result;
   FILE* pipe = popen(command.c_str(), "r");
   if (!pipe) return result;
