@@ -23,6 +23,11 @@ struct RunOptions {
 
 RunProgress make_progress(const Scenario& scenario);
 
+// The order the strategies start in when they are more than the threads: the slowest kinds
+// first, so that the run does not end on a slow one started last (longest processing time
+// first). Only the wall time depends on it.
+std::vector<std::size_t> start_order(const std::vector<StrategyConfig>& strategies);
+
 // Throws std::runtime_error naming the strategy when a simulation fails.
 RunReport run_simulated(const Scenario& scenario, const RunOptions& options, RunProgress* progress);
 
