@@ -7,14 +7,14 @@
 
 #include "engine/core/huge_pages.h"
 
-#define LIKESIM_BENCHMARK_MAIN()                                 \
-  int main(int argc, char** argv) {                              \
-    likesim::reexec_with_huge_pages(argv);                       \
-    benchmark::Initialize(&argc, argv);                          \
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) {    \
-      return 1;                                                  \
-    }                                                            \
-    benchmark::RunSpecifiedBenchmarks();                         \
-    benchmark::Shutdown();                                       \
-    return 0;                                                    \
+#define LIKESIM_BENCHMARK_MAIN()                              \
+  int main(int argc, char** argv) {                           \
+    likesim::reexec_with_huge_pages(argv);                    \
+    benchmark::Initialize(&argc, argv);                       \
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) { \
+      return 1;                                               \
+    }                                                         \
+    benchmark::RunSpecifiedBenchmarks();                      \
+    benchmark::Shutdown();                                    \
+    return 0;                                                 \
   }

@@ -6,10 +6,9 @@
 // all three. in_fans_order=1 keeps the three in the order the fans come (UserOrder), as a
 // celebrity run does; 0 in id order, as a run whose likers come in no order.
 #include <benchmark/benchmark.h>
-
-#include "bench/bench_main.h"
 #include <malloc.h>
 
+#include "bench/bench_main.h"
 #include "engine/backends/sim/postgres_tables.h"
 #include "engine/metrics/oracle.h"
 #include "engine/model/user_order.h"

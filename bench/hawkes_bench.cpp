@@ -34,10 +34,10 @@
 #include <vector>
 
 #include "engine/core/random_stream.h"
+#include "tests/source_paths.h"
 #include "workloads/hawkes_cascades.h"
 #include "workloads/hawkes_kernel.h"
 #include "workloads/poisson_draw.h"
-#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {

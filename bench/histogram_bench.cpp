@@ -1,10 +1,9 @@
 // LatencyHistogram: O(1) record and one-pass percentiles.
 #include <benchmark/benchmark.h>
 
-#include "bench/bench_main.h"
-
 #include <vector>
 
+#include "bench/bench_main.h"
 #include "engine/core/random_stream.h"
 #include "engine/metrics/latency_histogram.h"
 

@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  absl::StatusOr<Scenario> scenario = load_scenario(
-      source_dir() + "/scenarios/smoke.toml", {"backends.redis.nodes=1"}, costs);
+  absl::StatusOr<Scenario> scenario =
+      load_scenario(source_dir() + "/scenarios/smoke.toml", {"backends.redis.nodes=1"}, costs);
   if (!scenario.ok()) {
     std::cerr << scenario.status().message() << "\n";
     return 2;

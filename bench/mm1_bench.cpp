@@ -10,8 +10,6 @@
 //   build/mm1_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
-#include "bench/bench_main.h"
-
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -20,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_main.h"
 #include "engine/core/random_stream.h"
 #include "engine/run/simulated_run.h"
 #include "engine/scenario/scenario_loader.h"
@@ -63,8 +62,7 @@ std::uint64_t bare_heap_mm1(double lambda_per_s, double service_us, double secon
 }
 
 Scenario mm1_scenario(benchmark::State& state) {
-  absl::StatusOr<Scenario> loaded =
-      load_scenario(source_dir() + "/scenarios/mm1.toml", {});
+  absl::StatusOr<Scenario> loaded = load_scenario(source_dir() + "/scenarios/mm1.toml", {});
   if (!loaded.ok()) state.SkipWithError(std::string(loaded.status().message()).c_str());
   return loaded.ok() ? *loaded : Scenario{};
 }

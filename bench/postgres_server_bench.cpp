@@ -6,7 +6,6 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_main.h"
-
 #include "engine/backends/sim/postgres_server.h"
 #include "engine/core/runtime.h"
 

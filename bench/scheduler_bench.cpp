@@ -3,7 +3,6 @@
 #include <benchmark/benchmark.h>
 
 #include "bench/bench_main.h"
-
 #include "engine/core/random_stream.h"
 #include "engine/core/runtime.h"
 #include "engine/core/scheduler.h"

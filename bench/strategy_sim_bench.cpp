@@ -4,10 +4,9 @@
 // operations and events per wall second.
 #include <benchmark/benchmark.h>
 
-#include "bench/bench_main.h"
-
 #include <string>
 
+#include "bench/bench_main.h"
 #include "engine/run/simulated_run.h"
 #include "engine/scenario/scenario_loader.h"
 #include "tests/source_paths.h"

@@ -7,13 +7,12 @@
 //
 //   build/trace_bench --benchmark_filter=Binary
 #include <benchmark/benchmark.h>
-
-#include "bench/bench_main.h"
 #include <sys/resource.h>
 
 #include <filesystem>
 #include <fstream>
 
+#include "bench/bench_main.h"
 #include "workloads/trace_reader.h"
 #include "workloads/trace_writer.h"
 

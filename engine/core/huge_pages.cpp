@@ -2,8 +2,8 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -45,7 +45,8 @@ bool huge_pages_requested(const char* tunables) {
 void reexec_with_huge_pages(char** argv) {
   const char* opt = std::getenv("LIKESIM_HUGE_PAGES");
   if (opt != nullptr && std::strcmp(opt, "0") == 0) return;
-  const std::optional<std::string> tunables = tunables_with_huge_pages(std::getenv("GLIBC_TUNABLES"));
+  const std::optional<std::string> tunables =
+      tunables_with_huge_pages(std::getenv("GLIBC_TUNABLES"));
   if (!tunables) return;  // on already (this is the re-executed process), or the user's choice
   if (setenv("GLIBC_TUNABLES", tunables->c_str(), 1) != 0) return;
   // By its own path first: a process started from /proc/self/exe is named "exe" in ps, top

@@ -28,7 +28,7 @@ std::optional<std::string> tunables_with_huge_pages(const char* current);
 // Whether `tunables` (GLIBC_TUNABLES, null: unset) turns glibc.malloc.hugetlb on.
 bool huge_pages_requested(const char* tunables);
 
-// Executes /proc/self/exe again with the same arguments and huge pages on; returns (doing
+// Executes this binary again with the same arguments and huge pages on; returns (doing
 // nothing) when they are on already, when LIKESIM_HUGE_PAGES=0, or when it cannot.
 void reexec_with_huge_pages(char** argv);
 

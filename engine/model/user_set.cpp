@@ -55,7 +55,7 @@ void UserSet::merge(const UserSet& other) {
     return;
   }
   // Their bitset fits in ours: or the words (counting the new bits), then their outsiders.
-  if (other.dense_) {
+  if (theirs > 0) {  // then ours is a bitset at least as long
     std::vector<std::uint64_t>& bits = dense_->bits;
     const std::vector<std::uint64_t>& add = other.dense_->bits;
     for (std::size_t w = 0; w < add.size(); ++w) {

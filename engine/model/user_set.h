@@ -123,7 +123,8 @@ class UserSet {
     }
     if (!dense_) return;
     const std::vector<std::uint64_t>& bits = dense_->bits;
-    const std::vector<std::uint64_t>* mask = other && other->dense_ ? &other->dense_->bits : nullptr;
+    const std::vector<std::uint64_t>* mask =
+        other && other->dense_ ? &other->dense_->bits : nullptr;
     for (std::size_t w = 0; w < bits.size(); ++w) {
       std::uint64_t word = bits[w];
       if (mask && w < mask->size()) word &= ~(*mask)[w];

@@ -71,7 +71,8 @@ BackendState SimWorld::read_state() {
     });
   }
   postgres_.for_each_counter([&](PostId post, std::int64_t n) { s.db_counters[post] += n; });
-  postgres_.for_each_likers([&](PostId post, const UserSet& likers) { s.add_db_likers(post, likers); });
+  postgres_.for_each_likers(
+      [&](PostId post, const UserSet& likers) { s.add_db_likers(post, likers); });
   return s;
 }
 

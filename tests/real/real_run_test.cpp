@@ -14,8 +14,8 @@
 #include "absl/container/flat_hash_map.h"
 #include "engine/run/simulated_run.h"
 #include "engine/scenario/scenario_loader.h"
-#include "tests/unit/engine/cli/cli_test_support.h"
 #include "tests/source_paths.h"
+#include "tests/unit/engine/cli/cli_test_support.h"
 
 namespace likesim {
 namespace {

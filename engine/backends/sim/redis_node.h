@@ -77,11 +77,23 @@ class RedisNode {
   // post's shards looks up keys the node has not touched for a while, one cache miss each:
   // issued together first, they overlap.
   void prefetch(const KvCommand& command) const {
-    if (command.verb == KvVerb::get || command.verb == KvVerb::set ||
-        command.verb == KvVerb::incr_by || command.verb == KvVerb::del) {
-      values_.prefetch(command.key);
-    } else {
-      sets_.prefetch(command.key);
+    switch (command.verb) {
+      case KvVerb::get:
+      case KvVerb::set:
+      case KvVerb::incr_by:
+      case KvVerb::del:
+        values_.prefetch(command.key);
+        return;
+      case KvVerb::sadd:
+      case KvVerb::srem:
+      case KvVerb::sismember:
+      case KvVerb::like_script:
+      case KvVerb::unlike_script:
+        sets_.prefetch(command.key);
+        return;
+      case KvVerb::bf_add:
+      case KvVerb::bf_exists:
+        return;  // the filters' bits are not in these tables
     }
   }
   // serve() of a request of one command on a node that does not batch (!batches()): its

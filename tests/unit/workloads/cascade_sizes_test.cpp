@@ -1,10 +1,11 @@
 #include "workloads/cascade_sizes.h"
-#include "tests/source_paths.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
+
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {

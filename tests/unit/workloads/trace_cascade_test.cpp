@@ -5,9 +5,9 @@
 #include <set>
 #include <sstream>
 
+#include "tests/source_paths.h"
 #include "tests/unit/workloads/trace_test_support.h"
 #include "workloads/cascade_trace_reader.h"
-#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "tests/unit/engine/cli/cli_test_support.h"
 #include "tests/source_paths.h"
+#include "tests/unit/engine/cli/cli_test_support.h"
 
 namespace likesim {
 namespace {
@@ -180,8 +180,7 @@ TEST(RecordReplay, FinalCountsAddUpToTheReport) {
 }
 
 TEST(RecordReplay, TheSeismicCascadeRunsEveryStrategy) {
-  const std::string data =
-      source_dir() + "/../shared/data/seismic_tweet_127001313513967616.csv";
+  const std::string data = source_dir() + "/../shared/data/seismic_tweet_127001313513967616.csv";
   if (!std::filesystem::exists(data)) GTEST_SKIP() << data << " is absent";
   const std::string json = temp("seismic.json");
   // 20 s of the cascade at 1000x (its first 5.5 h), 5 copies, over smoke's light background.

@@ -12,9 +12,7 @@
 namespace likesim {
 namespace {
 
-std::string scenario(const std::string& file) {
-  return source_dir() + "/scenarios/" + file;
-}
+std::string scenario(const std::string& file) { return source_dir() + "/scenarios/" + file; }
 
 TEST(LogKind, KafkaByDefaultStreamsWhereTheScenarioSaysSo) {
   auto steady = load_scenario(scenario("steady.toml"), {});

@@ -15,8 +15,7 @@ namespace likesim {
 namespace {
 
 TEST(Mm1Scenario, TheWholeStackMatchesMM1) {
-  auto s =
-      load_scenario(source_dir() + "/scenarios/mm1.toml", {"duration_s=30"});
+  auto s = load_scenario(source_dir() + "/scenarios/mm1.toml", {"duration_s=30"});
   ASSERT_TRUE(s.ok()) << s.status();
   const RunReport r = run_simulated(*s, RunOptions{1}, nullptr);
   ASSERT_EQ(r.strategies.size(), 1u);

@@ -6,15 +6,14 @@
 
 #include "engine/run/strategy_run.h"
 #include "engine/scenario/scenario_loader.h"
-#include "tests/unit/engine/run/planted_bugs.h"
 #include "tests/source_paths.h"
+#include "tests/unit/engine/run/planted_bugs.h"
 
 namespace likesim {
 namespace {
 
 Scenario tiny() {
-  auto s = load_scenario(source_dir() + "/scenarios/smoke.toml",
-                         {"duration_s=2", "warmup_s=0"});
+  auto s = load_scenario(source_dir() + "/scenarios/smoke.toml", {"duration_s=2", "warmup_s=0"});
   EXPECT_TRUE(s.ok()) << s.status().message();
   return s.ok() ? *s : Scenario{};
 }

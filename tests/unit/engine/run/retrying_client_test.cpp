@@ -10,9 +10,9 @@
 #include "engine/run/simulated_run.h"
 #include "engine/run/strategy_run.h"
 #include "engine/scenario/scenario_loader.h"
+#include "tests/source_paths.h"
 #include "tests/unit/engine/run/planted_bugs.h"
 #include "workloads/workload.h"
-#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {

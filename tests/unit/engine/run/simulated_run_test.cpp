@@ -18,9 +18,9 @@ TEST(StartOrder, SlowestKindsFirstTiesInTheScenarioOrder) {
   ASSERT_TRUE(s.ok()) << s.status();
   std::vector<std::string> started;
   for (std::size_t i : start_order(s->strategies)) started.push_back(s->strategies[i].name);
-  EXPECT_EQ(started, (std::vector<std::string>{"sharded_counter", "async_log", "write_buffered",
-                                               "count_query", "single_counter",
-                                               "single_counter_redis"}));
+  EXPECT_EQ(started,
+            (std::vector<std::string>{"sharded_counter", "async_log", "write_buffered",
+                                      "count_query", "single_counter", "single_counter_redis"}));
 }
 
 TEST(StartOrder, TheReportKeepsTheScenarioOrder) {

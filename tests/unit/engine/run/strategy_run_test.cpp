@@ -4,8 +4,8 @@
 
 #include "engine/run/simulated_run.h"
 #include "engine/scenario/scenario_loader.h"
-#include "workloads/workload.h"
 #include "tests/source_paths.h"
+#include "workloads/workload.h"
 
 namespace likesim {
 namespace {

@@ -1,5 +1,4 @@
 #include "engine/scenario/scenario_loader.h"
-#include "tests/source_paths.h"
 
 #include <gtest/gtest.h>
 
@@ -8,6 +7,8 @@
 #include <string>
 #include <variant>
 #include <vector>
+
+#include "tests/source_paths.h"
 
 namespace likesim {
 namespace {
