@@ -38,6 +38,15 @@ RedisConnection::Stamp RedisConnection::coarse_now() {
   return std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec);
 }
 
+bool RedisConnection::timed_out(Stamp now, Stamp since) const {
+  static const Stamp tick = [] {
+    timespec res{};
+    clock_getres(CLOCK_MONOTONIC_COARSE, &res);
+    return Stamp(std::chrono::seconds(res.tv_sec) + std::chrono::nanoseconds(res.tv_nsec));
+  }();
+  return now - since > options_.timeout + tick;
+}
+
 thread_local RedisConnection* RedisConnection::delivering_ = nullptr;
 
 void RedisConnection::InFlightQueue::grow() {
@@ -241,12 +250,11 @@ void RedisConnection::arm_timeout_check() {
 void RedisConnection::on_timeout_check() {
   const Stamp now = coarse_now();
   const std::string limit = std::to_string(options_.timeout.count()) + " ms";
-  if (state_ == State::connecting && now - connect_started_ > options_.timeout) {
+  if (state_ == State::connecting && timed_out(now, connect_started_)) {
     fail("no connection within " + limit);
     return;
   }
-  if (state_ == State::connected && !pending_.empty() &&
-      now - pending_.front().queued > options_.timeout) {
+  if (state_ == State::connected && !pending_.empty() && timed_out(now, pending_.front().queued)) {
     // The oldest command is late; the ones behind it cannot be answered before it.
     fail("no reply within " + limit);
     return;

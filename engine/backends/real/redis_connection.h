@@ -159,6 +159,9 @@ class RedisConnection : public std::enable_shared_from_this<RedisConnection> {
   // where steady_clock costs ~20; its few ms of resolution are plenty for a timeout.
   using Stamp = std::chrono::nanoseconds;
   static Stamp coarse_now();
+  // Whether more than the timeout has passed since `since` (a coarse stamp). A stamp may read
+  // up to one tick of the clock early, so the tick is added: a timeout never fires early.
+  bool timed_out(Stamp now, Stamp since) const;
   struct InFlight {
     RedisReplyHandler* handler;  // null: a reply nobody waits for (ASKING, SCRIPT LOAD)
     Stamp queued;
