@@ -461,6 +461,29 @@ TEST_F(PostgresClientTest, StatementTimeoutEndsWithTimeout) {
   EXPECT_EQ(one(DbStatement::counter_add(31, 1)).value, 2);  // the cancelled add did not land
 }
 
+// Setup is not a call: a TRUNCATE that waits for another session's lock longer than a call's
+// statement timeout still empties the tables (CI once failed here when a session of the test
+// before still held its lock).
+TEST_F(PostgresClientTest, SetupWaitsForALockLongerThanTheStatementTimeout) {
+  open(options(1));
+  EXPECT_EQ(one(DbStatement::counter_add(32, 1)).value, 1);
+  PostgresOptions o = options(1);
+  o.statement_timeout = 100ms;
+  open_without_schema(o);
+  RawConn holder;
+  holder.exec("BEGIN");
+  holder.exec("SELECT n FROM like_counts WHERE post_id = 32 FOR UPDATE");
+  std::thread release([&holder] {
+    std::this_thread::sleep_for(400ms);
+    holder.exec("COMMIT");
+  });
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_NO_THROW(pg_->truncate());
+  release.join();
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 300ms);  // it did wait for the lock
+  EXPECT_EQ(pg_->query_value("SELECT count(*) FROM like_counts"), "0");
+}
+
 TEST_F(PostgresClientTest, KilledConnectionEndsTheCallThenReconnects) {
   open(options(1, 3s));
   EXPECT_EQ(one(DbStatement::counter_add(40, 1)).value, 1);

@@ -24,6 +24,9 @@ using boost::asio::posix::stream_descriptor;
 constexpr std::chrono::milliseconds kMinBackoff{50};
 constexpr std::chrono::milliseconds kMaxBackoff{1000};
 constexpr int kDefaultConnectTimeoutS = 5;
+// Setup on the admin connection waits this long for a lock another session holds, then fails
+// naming the server: long enough for a closing session to let go, short of a hang.
+constexpr int kAdminLockTimeoutMs = 30000;
 
 void ignore_notice(void*, const char*) {}
 
@@ -58,7 +61,8 @@ ReplyStatus status_of_sqlstate(const char* state) {
 }
 
 // The connection parameters, parsed once: the user's conninfo plus what the client adds
-// (statement_timeout, application_name, a connect_timeout if none is given).
+// (statement_timeout or, on the admin connection, lock_timeout; application_name; a
+// connect_timeout if none is given).
 struct ConnParams {
   std::vector<std::string> keys;
   std::vector<std::string> values;
@@ -166,10 +170,15 @@ struct PostgresClient::Impl {
     }
     connect_timeout =
         std::chrono::seconds(std::max(2, std::atoi(params.get("connect_timeout")->c_str())));
-    std::string opts = params.get("options") != nullptr ? *params.get("options") + " " : "";
-    opts += "-c statement_timeout=" + std::to_string(options.statement_timeout.count());
-    params.set("options", opts);
+    const std::string opts = params.get("options") != nullptr ? *params.get("options") + " " : "";
     admin_params = params;
+    // The statement timeout bounds a call of the workload. Setup and final reads (TRUNCATE,
+    // a count over every like) are not calls: cut at a call's 300 ms, a TRUNCATE that waits
+    // for a just-closed session's lock fails the run. They get a bound on lock waits instead.
+    admin_params.set("options", opts + "-c statement_timeout=0 -c lock_timeout=" +
+                                    std::to_string(kAdminLockTimeoutMs));
+    params.set("options",
+               opts + "-c statement_timeout=" + std::to_string(options.statement_timeout.count()));
     if (params.get("application_name") == nullptr) params.set("application_name", "likesim");
     admin_params.set("application_name", "likesim-admin");
     params.seal();

@@ -39,7 +39,7 @@ struct PostgresOptions {
   std::string conninfo = "host=127.0.0.1 port=5433 dbname=likesim user=likesim";
   int connections = 16;
   std::chrono::milliseconds pool_timeout{1000};
-  std::chrono::milliseconds statement_timeout{5000};  // server side, per call
+  std::chrono::milliseconds statement_timeout{5000};  // server side, per call (not setup)
 };
 
 class PostgresClient final : public DbExecutor {
