@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "engine/cli/calibrate_command.h"
+#include "engine/cli/gate_command.h"
 #include "engine/cli/record_command.h"
 #include "engine/cli/replay_command.h"
 #include "engine/cli/run_command.h"
@@ -33,6 +34,8 @@ constexpr const char* kHelp =
     "                 run --costs\n"
     "  validate       run the same shapes simulated and on the real servers, at points\n"
     "                 the calibration did not fit, and print sim vs real with error %\n"
+    "  gate --baseline FILE --report REPORT\n"
+    "                 compare reports with a baseline; exit 1 on a regression (CI)\n"
     "\n"
     "  likesim COMMAND --help   explains a command's options\n"
     "\n"
@@ -63,6 +66,7 @@ int main(int argc, char** argv) {
   if (command == "replay") return likesim::replay_command(argc - 1, argv + 1);
   if (command == "calibrate") return likesim::calibrate_command(argc - 1, argv + 1);
   if (command == "validate") return likesim::validate_command(argc - 1, argv + 1);
+  if (command == "gate") return likesim::gate_command(argc - 1, argv + 1);
   std::cerr << "likesim: unknown command '" << command << "' (try: likesim --help)\n";
   return 2;
 }

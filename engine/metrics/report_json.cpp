@@ -108,10 +108,15 @@ Json strategy(const StrategyReport& s) {
 nlohmann::ordered_json to_json(const RunReport& r) {
   Json j;
   j["schema"] = kReportSchema;
-  j["scenario"] = Json{{"name", r.scenario.name}, {"description", r.scenario.description},
-                       {"file", r.scenario.file}, {"backend", r.scenario.backend},
-                       {"seed", r.scenario.seed}, {"duration_s", number(r.scenario.duration_s)}};
-  j["engine"] = Json{{"events", r.engine.events},
+  j["scenario"] = Json{{"name", r.scenario.name},
+                       {"description", r.scenario.description},
+                       {"file", r.scenario.file},
+                       {"config_hash", r.scenario.config_hash},
+                       {"backend", r.scenario.backend},
+                       {"seed", r.scenario.seed},
+                       {"duration_s", number(r.scenario.duration_s)}};
+  j["engine"] = Json{{"build_type", r.engine.build_type},
+                     {"events", r.engine.events},
                      {"simulated_seconds", number(r.engine.simulated_seconds)},
                      {"wall_seconds", number(r.engine.wall_seconds)},
                      {"events_per_second", number(r.engine.events_per_second)}};

@@ -173,6 +173,7 @@ struct ScenarioEcho {
   std::uint64_t seed = 0;
   double duration_s = 0;
   std::string backend = "sim";  // "sim" or "real"
+  std::string config_hash;      // Scenario::config_hash
 };
 
 struct EngineFigures {
@@ -180,6 +181,7 @@ struct EngineFigures {
   double simulated_seconds = 0;
   double wall_seconds = 0;       // wall clock
   double events_per_second = 0;  // wall clock
+  std::string build_type;        // build_type(): the build that ran (real-mode times depend on it)
 };
 
 // A default cost the run used that no measurement on this machine supports

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "engine/backends/sim/cost_sources.h"
+#include "engine/core/build_info.h"
 #include "engine/core/scheduler.h"
 #include "engine/run/sim_world.h"
 #include "engine/run/strategy_run.h"
@@ -145,10 +146,12 @@ RunReport assemble_run_report(const Scenario& scenario, std::string backend,
   report.scenario.name = scenario.name;
   report.scenario.description = scenario.description;
   report.scenario.file = scenario.file;
+  report.scenario.config_hash = scenario.config_hash;
   report.scenario.backend = std::move(backend);
   report.scenario.seed = scenario.seed;
   report.scenario.duration_s = scenario.duration_s;
   report.strategies = std::move(strategies);
+  report.engine.build_type = build_type();
   report.engine.events = events;
   report.engine.simulated_seconds = clock_seconds;
   report.engine.wall_seconds = wall_seconds;

@@ -59,6 +59,10 @@ struct SloSpec {
 
 struct Scenario {
   std::string file;  // where it was loaded from, for messages
+  // FNV-1a 64 (hex) of the scenario as resolved: the file with a cost file's values and the
+  // --set overrides laid over it. Equal for the same configuration wherever the file lives;
+  // `likesim gate` refuses to compare reports of different ones.
+  std::string config_hash;
   std::string name;
   std::string description;
   std::uint64_t seed = 1;

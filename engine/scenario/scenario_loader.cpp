@@ -9,10 +9,13 @@
 
 #include <toml++/toml.h>
 
+#include <sstream>
 #include <stdexcept>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_format.h"
+#include "engine/core/random_stream.h"
 #include "engine/scenario/scenario_overrides.h"
 #include "engine/scenario/scenario_reader.h"
 
@@ -37,7 +40,11 @@ absl::StatusOr<Scenario> read_scenario(absl::StatusOr<toml::table> root, const s
     // Measured costs replace the scenario's; --set still has the last word.
     for (const auto& [set, origin] : costs) apply_override(reader, set, origin);
     for (const std::string& set : overrides) apply_override(reader, set);
-    return reader.read();
+    Scenario scenario = reader.read();
+    std::ostringstream resolved;
+    resolved << toml::toml_formatter(reader.root());  // toml::table keeps its keys sorted
+    scenario.config_hash = absl::StrFormat("%016x", fnv1a(resolved.str()));
+    return scenario;
   } catch (const LoadError& e) {
     return absl::InvalidArgumentError(e.message);
   } catch (const std::logic_error& e) {  // a key read without a range: a bug, not bad input

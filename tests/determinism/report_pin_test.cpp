@@ -62,10 +62,10 @@ void expect_pinned(const std::string& scenario, std::uint64_t pinned) {
 }
 
 // Every strategy, a burst, no faults.
-TEST(ReportPin, Smoke) { expect_pinned("scenarios/smoke.toml", 0xacdba582da01a3b2); }
+TEST(ReportPin, Smoke) { expect_pinned("scenarios/smoke.toml", 0x5d6c7970d379f50a); }
 
 // App-server and consumer crashes: lost and double-counted likes.
-TEST(ReportPin, Crash) { expect_pinned("scenarios/crash.toml", 0xff776659e61f1646); }
+TEST(ReportPin, Crash) { expect_pinned("scenarios/crash.toml", 0x82971646b8b9c205); }
 
 }  // namespace
 }  // namespace likesim

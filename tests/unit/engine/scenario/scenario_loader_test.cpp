@@ -350,5 +350,23 @@ TEST(ScenarioLoader, KnowsTheSloNames) {
   EXPECT_FALSE(is_known_slo("like_p50_ms"));
 }
 
+// The hash names the configuration, not the file: the same scenario in another file, with a
+// comment added, hashes the same; a --set of the seed or of any other value does not.
+TEST(ScenarioLoader, ConfigHashFollowsTheResolvedScenarioNotTheFile) {
+  const std::string text = std::string(kBase);
+  const auto a = load_scenario(write_scenario("a.toml", text), {});
+  const auto b = load_scenario(write_scenario("b.toml", "# another file\n" + text), {});
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(a->config_hash.size(), 16u);
+  EXPECT_EQ(a->config_hash, b->config_hash);
+  const auto seeded = load_scenario(write_scenario("a.toml", text), {"seed=99"});
+  ASSERT_TRUE(seeded.ok()) << seeded.status();
+  EXPECT_NE(seeded->config_hash, a->config_hash);
+  const auto longer = load_scenario(write_scenario("a.toml", text), {"duration_s=7"});
+  ASSERT_TRUE(longer.ok()) << longer.status();
+  EXPECT_NE(longer->config_hash, a->config_hash);
+}
+
 }  // namespace
 }  // namespace likesim
