@@ -28,14 +28,13 @@ bool select_strategies(Scenario& scenario, const std::string& list, std::string&
   for (absl::string_view name : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     wanted.insert(std::string(absl::StripAsciiWhitespace(name)));
   }
+  std::string known;  // before the loop below moves the kept ones out
+  for (const StrategyConfig& c : scenario.strategies) known += (known.empty() ? "" : ", ") + c.name;
   std::vector<StrategyConfig> kept;
   for (StrategyConfig& c : scenario.strategies) {
     if (wanted.erase(c.name)) kept.push_back(std::move(c));
   }
   if (!wanted.empty()) {
-    std::string known;
-    for (const StrategyConfig& c : scenario.strategies)
-      known += (known.empty() ? "" : ", ") + c.name;
     error = "--strategies: no strategy named '" + *wanted.begin() + "' in " + scenario.file +
             " (it has: " + known + ")";
     return false;

@@ -112,7 +112,8 @@ const char* verdict_name(GateVerdict v) {
 
 std::string format_value(const std::string& figure, double v) {
   if (figure_kind(figure) == FigureKind::slo) return v >= 1 ? "pass" : "FAIL";
-  return absl::StrFormat("%.6g", v);
+  // Microseconds of a slow run reach millions: whole numbers there, never 1.26874e+06.
+  return std::abs(v) >= 1e5 ? absl::StrFormat("%.0f", v) : absl::StrFormat("%.6g", v);
 }
 
 std::string format_change(const GateRow& row) {

@@ -15,6 +15,8 @@
 //   write_output("bench/baselines/smoke.json", baseline_json_text(*now));
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>

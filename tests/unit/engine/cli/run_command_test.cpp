@@ -122,6 +122,11 @@ TEST(RunCommand, UnknownStrategyInFilterIsAnError) {
   auto r = run_likesim("run scenarios/smoke.toml --strategies count_query,nope -q");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.output.find("'nope'"), std::string::npos) << r.output;
+  // Every strategy of the file is listed, the ones asked for too.
+  EXPECT_NE(r.output.find("(it has: count_query, single_counter, sharded_counter, write_buffered, "
+                          "async_log)"),
+            std::string::npos)
+      << r.output;
 }
 
 TEST(RunCommand, PrintsARowPerStrategyAndWritesTheReport) {
