@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "engine/metrics/run_report.h"
+#include "engine/model/request.h"
 
 namespace likesim {
 namespace {
@@ -33,7 +34,6 @@ std::string text(const Json& j, const std::string& path, const char* key) {
   return v.get<std::string>();
 }
 
-constexpr const char* kOps[] = {"like", "unlike", "count", "status", "batch_count"};
 constexpr const char* kPercentiles[] = {"p50", "p90", "p99", "p999"};
 constexpr const char* kFinalCounts[] = {"lost_likes", "lost_unlikes", "double_counts",
                                         "dedup_violations", "posts_wrong"};
@@ -49,9 +49,10 @@ std::map<std::string, std::map<std::string, double>> report_figures(const Json& 
     const std::string name = text(s, at, "name");
     std::map<std::string, double>& f = out[name];
     const Json& ops = field(s, at, "ops");
-    for (const char* op : kOps) {
+    for (int i = 0; i < kOpCount; ++i) {  // the report's ops, as report_json names them
+      const std::string op(op_name(static_cast<Op>(i)));
       const std::string op_at = absl::StrCat(at, "ops.", op, ".");
-      const Json& o = field(ops, at + "ops.", op);
+      const Json& o = field(ops, at + "ops.", op.c_str());
       f[absl::StrCat(op, ".wrong_answers")] = number(o, op_at, "wrong_answers");
       if (number(o, op_at, "count") == 0) continue;
       const Json& latency = field(o, op_at, "latency_us");

@@ -7,12 +7,12 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <cstdlib>
 #include <deque>
 #include <optional>
 #include <utility>  // before Asio (STYLE.md §7)
 
 #include "engine/backends/real/backend_error.h"
+#include "engine/backends/real/postgres_conn_params.h"
 #include "engine/backends/real/postgres_statements.h"
 
 namespace likesim::real {
@@ -23,31 +23,8 @@ using boost::asio::posix::stream_descriptor;
 
 constexpr std::chrono::milliseconds kMinBackoff{50};
 constexpr std::chrono::milliseconds kMaxBackoff{1000};
-constexpr int kDefaultConnectTimeoutS = 5;
-// Setup on the admin connection waits this long for a lock another session holds, then fails
-// naming the server: long enough for a closing session to let go, short of a hang.
-constexpr int kAdminLockTimeoutMs = 30000;
 
 void ignore_notice(void*, const char*) {}
-
-// libpq's messages span lines ("connection to server at ... failed: ...\n\tIs the server
-// running..."); a BackendError is one line: the part after "failed: ", whitespace collapsed.
-std::string one_line(std::string_view msg) {
-  if (auto at = msg.find(" failed: "); at != std::string_view::npos) msg.remove_prefix(at + 9);
-  if (auto nl = msg.find('\n'); nl != std::string_view::npos) msg = msg.substr(0, nl);
-  std::string out;
-  bool space = false;
-  for (char ch : msg) {
-    if (ch == ' ' || ch == '\t' || ch == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += ch;
-  }
-  return out.empty() ? "unknown error" : out;
-}
 
 // How a server error ends a statement.
 ReplyStatus status_of_sqlstate(const char* state) {
@@ -58,55 +35,6 @@ ReplyStatus status_of_sqlstate(const char* state) {
     return ReplyStatus::unavailable;  // the server is going away: the transaction is lost
   }
   return ReplyStatus::error;
-}
-
-// The connection parameters, parsed once: the user's conninfo plus what the client adds
-// (statement_timeout or, on the admin connection, lock_timeout; application_name; a
-// connect_timeout if none is given).
-struct ConnParams {
-  std::vector<std::string> keys;
-  std::vector<std::string> values;
-  std::vector<const char*> key_ptrs;
-  std::vector<const char*> value_ptrs;
-
-  void set(const std::string& k, const std::string& v) {
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (keys[i] == k) {
-        values[i] = v;
-        return;
-      }
-    }
-    keys.push_back(k);
-    values.push_back(v);
-  }
-  const std::string* get(std::string_view k) const {
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      if (keys[i] == k) return &values[i];
-    }
-    return nullptr;
-  }
-  void seal() {
-    key_ptrs.clear();
-    value_ptrs.clear();
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      key_ptrs.push_back(keys[i].c_str());
-      value_ptrs.push_back(values[i].c_str());
-    }
-    key_ptrs.push_back(nullptr);
-    value_ptrs.push_back(nullptr);
-  }
-};
-
-std::string server_name(const ConnParams& p) {
-  auto value = [&](std::string_view k, const char* fallback) {
-    const std::string* v = p.get(k);
-    return v != nullptr && !v->empty() ? *v : std::string(fallback);
-  };
-  std::string host = value("host", "");
-  if (host.empty()) host = value("hostaddr", "local");  // libpq's default: the Unix socket
-  const std::string* user = p.get("user");
-  return "postgres " + host + ":" + value("port", "5432") + "/" +
-         value("dbname", user != nullptr ? user->c_str() : "postgres");
 }
 
 }  // namespace
@@ -153,35 +81,12 @@ struct PostgresClient::Impl {
 
   Impl(AsioRuntime& runtime, PostgresOptions o)
       : io(runtime.io()), options(std::move(o)), timer(io) {
-    char* err = nullptr;
-    PQconninfoOption* parsed = PQconninfoParse(options.conninfo.c_str(), &err);
-    if (parsed == nullptr) {
-      const std::string what = err != nullptr ? err : "out of memory";
-      PQfreemem(err);
-      throw BackendError("postgres", "bad conninfo '" + options.conninfo + "': " + one_line(what));
-    }
-    for (PQconninfoOption* opt = parsed; opt->keyword != nullptr; ++opt) {
-      if (opt->val != nullptr) params.set(opt->keyword, opt->val);
-    }
-    PQconninfoFree(parsed);
-    name = server_name(params);
-    if (params.get("connect_timeout") == nullptr) {
-      params.set("connect_timeout", std::to_string(kDefaultConnectTimeoutS));
-    }
-    connect_timeout =
-        std::chrono::seconds(std::max(2, std::atoi(params.get("connect_timeout")->c_str())));
-    const std::string opts = params.get("options") != nullptr ? *params.get("options") + " " : "";
-    admin_params = params;
-    // The statement timeout bounds a call of the workload. Setup and final reads (TRUNCATE,
-    // a count over every like) are not calls: cut at a call's 300 ms, a TRUNCATE that waits
-    // for a just-closed session's lock fails the run. They get a bound on lock waits instead.
-    admin_params.set("options", opts + "-c statement_timeout=0 -c lock_timeout=" +
-                                    std::to_string(kAdminLockTimeoutMs));
-    params.set("options",
-               opts + "-c statement_timeout=" + std::to_string(options.statement_timeout.count()));
-    if (params.get("application_name") == nullptr) params.set("application_name", "likesim");
-    admin_params.set("application_name", "likesim-admin");
-    params.seal();
+    PostgresConnSettings s = postgres_conn_settings(options);
+    params = std::move(s.pool);
+    admin_params = std::move(s.admin);
+    name = std::move(s.name);
+    connect_timeout = s.connect_timeout;
+    params.seal();  // here, where they stay: the pointers are into their strings
     admin_params.seal();
   }
 
@@ -196,7 +101,7 @@ struct PostgresClient::Impl {
     PGconn* pg = PQconnectdbParams(p.key_ptrs.data(), p.value_ptrs.data(), 0);
     if (pg == nullptr) throw BackendError(name, "out of memory");
     if (PQstatus(pg) != CONNECTION_OK) {
-      const std::string what = one_line(PQerrorMessage(pg));
+      const std::string what = libpq_message(PQerrorMessage(pg));
       PQfinish(pg);
       throw BackendError(name, what);
     }
@@ -229,10 +134,10 @@ struct PostgresClient::Impl {
         PQclear(r);
         return out;
       }
-      const std::string what = one_line(r != nullptr ? PQresultErrorMessage(r) : "no result");
+      const std::string what = libpq_message(r != nullptr ? PQresultErrorMessage(r) : "no result");
       PQclear(r);
       if (attempt == 0 && PQstatus(pg) != CONNECTION_OK) continue;  // lost: once more
-      throw BackendError(name, what.empty() ? one_line(PQerrorMessage(pg)) : what);
+      throw BackendError(name, what.empty() ? libpq_message(PQerrorMessage(pg)) : what);
     }
   }
 
@@ -368,7 +273,7 @@ struct PostgresClient::Impl {
       c.items.push_back({Item::sync});
     }
     if (!sent) {
-      broken(c, one_line(PQerrorMessage(c.pg)));
+      broken(c, libpq_message(PQerrorMessage(c.pg)));
       return;
     }
     flush(c);
@@ -377,7 +282,7 @@ struct PostgresClient::Impl {
   void flush(Conn& c) {
     const int f = PQflush(c.pg);
     if (f < 0) {
-      broken(c, one_line(PQerrorMessage(c.pg)));
+      broken(c, libpq_message(PQerrorMessage(c.pg)));
     } else if (f > 0) {
       arm_write(c);
     }
@@ -436,7 +341,7 @@ struct PostgresClient::Impl {
         c.seg_guard_skip = true;
       } else {
         c.seg_status = worse(c.seg_status, status_of_sqlstate(state));
-        last_error = one_line(PQresultErrorMessage(r));
+        last_error = libpq_message(PQresultErrorMessage(r));
       }
     }
     if (item.kind == Item::setup) {
@@ -500,7 +405,7 @@ struct PostgresClient::Impl {
   bool ready(Conn& c) {
     PQsetNoticeProcessor(c.pg, ignore_notice, nullptr);
     if (PQsetnonblocking(c.pg, 1) != 0 || PQenterPipelineMode(c.pg) != 1) {
-      last_error = one_line(PQerrorMessage(c.pg));
+      last_error = libpq_message(PQerrorMessage(c.pg));
       return false;
     }
     watch_socket(c);
@@ -611,7 +516,7 @@ struct PostgresClient::Impl {
   }
 
   void connect_failed(Conn& c, const std::string& why) {
-    last_error = one_line(why);
+    last_error = libpq_message(why);
     close(c);
     c.state = Conn::State::down;
     server_down = true;
@@ -672,7 +577,7 @@ struct PostgresClient::Impl {
     const std::uint64_t gen = c.gen;
     for (;;) {
       if (PQconsumeInput(c.pg) == 0) {
-        broken(c, one_line(PQerrorMessage(c.pg)));
+        broken(c, libpq_message(PQerrorMessage(c.pg)));
         return;
       }
       if (c.state == Conn::State::busy) drain(c);
@@ -683,7 +588,7 @@ struct PostgresClient::Impl {
       if (!readable_now(PQsocket(c.pg))) break;
     }
     if (PQstatus(c.pg) == CONNECTION_BAD) {
-      broken(c, one_line(PQerrorMessage(c.pg)));
+      broken(c, libpq_message(PQerrorMessage(c.pg)));
       return;
     }
     arm_read(c);
@@ -750,7 +655,7 @@ struct PostgresClient::Impl {
   ConnParams params;
   ConnParams admin_params;
   std::string name;
-  std::chrono::seconds connect_timeout{kDefaultConnectTimeoutS};
+  std::chrono::seconds connect_timeout{0};
   std::vector<std::unique_ptr<Conn>> conns;
   std::vector<Conn*> idle;
   std::deque<Waiting> queue;
