@@ -6,9 +6,11 @@
 
 #include "engine/cli/calibrate_command.h"
 #include "engine/cli/gate_command.h"
+#include "engine/cli/plan_command.h"
 #include "engine/cli/record_command.h"
 #include "engine/cli/replay_command.h"
 #include "engine/cli/run_command.h"
+#include "engine/cli/sweep_command.h"
 #include "engine/cli/validate_command.h"
 #include "engine/core/huge_pages.h"
 
@@ -34,6 +36,12 @@ constexpr const char* kHelp =
     "                 run --costs\n"
     "  validate       run the same shapes simulated and on the real servers, at points\n"
     "                 the calibration did not fit, and print sim vs real with error %\n"
+    "  sweep SCENARIO --vary KEY=VALUES\n"
+    "                 run a scenario over a grid of knob values, in parallel; one row\n"
+    "                 per run (CSV or JSON); slices for other machines, and merge\n"
+    "  plan SCENARIO --strategy NAME --target KEY=VALUE --knob NAME=LO..HI\n"
+    "                 the smallest configuration of the knobs that meets every SLO at\n"
+    "                 the target load, its headroom and the hot key's M/D/1 knee\n"
     "  gate --baseline FILE --report REPORT\n"
     "                 compare reports with a baseline; exit 1 on a regression (CI)\n"
     "\n"
@@ -66,6 +74,8 @@ int main(int argc, char** argv) {
   if (command == "replay") return likesim::replay_command(argc - 1, argv + 1);
   if (command == "calibrate") return likesim::calibrate_command(argc - 1, argv + 1);
   if (command == "validate") return likesim::validate_command(argc - 1, argv + 1);
+  if (command == "sweep") return likesim::sweep_command(argc - 1, argv + 1);
+  if (command == "plan") return likesim::plan_command(argc - 1, argv + 1);
   if (command == "gate") return likesim::gate_command(argc - 1, argv + 1);
   std::cerr << "likesim: unknown command '" << command << "' (try: likesim --help)\n";
   return 2;

@@ -8,7 +8,12 @@
 namespace likesim {
 
 ProgressPrinter::ProgressPrinter(std::string title, const RunProgress& progress, bool enabled)
-    : title_(std::move(title)), progress_(progress), tty_(isatty(STDERR_FILENO) == 1) {
+    : title_(std::move(title)), progress_(&progress), tty_(isatty(STDERR_FILENO) == 1) {
+  if (enabled) thread_ = std::thread([this] { loop(); });
+}
+
+ProgressPrinter::ProgressPrinter(std::string title, std::function<std::string()> line, bool enabled)
+    : title_(std::move(title)), line_(std::move(line)), tty_(isatty(STDERR_FILENO) == 1) {
   if (enabled) thread_ = std::thread([this] { loop(); });
 }
 
@@ -33,10 +38,10 @@ void ProgressPrinter::say(const std::string& text) {
   std::fflush(stderr);
 }
 
-std::string ProgressPrinter::line() const {
+std::string ProgressPrinter::run_line() const {
   double total = 0;
   std::string detail;
-  for (const auto& s : progress_.strategies) {
+  for (const auto& s : progress_->strategies) {
     const int phase = s->phase.load(std::memory_order_relaxed);
     const double target = static_cast<double>(s->target_ns.load(std::memory_order_relaxed));
     const double at = static_cast<double>(s->simulated_ns.load(std::memory_order_relaxed));
@@ -49,9 +54,9 @@ std::string ProgressPrinter::line() const {
       detail += buf;
     }
   }
-  const double pct = progress_.strategies.empty()
+  const double pct = progress_->strategies.empty()
                          ? 100.0
-                         : 100.0 * total / static_cast<double>(progress_.strategies.size());
+                         : 100.0 * total / static_cast<double>(progress_->strategies.size());
   const int filled = static_cast<int>(pct / 5);
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(20, '.');
@@ -65,7 +70,7 @@ void ProgressPrinter::loop() {
   const auto period = tty_ ? 200ms : 10s;
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, period, [this] { return stop_; })) {
-    std::string l = line();
+    std::string l = line_ ? title_ + " " + line_() : run_line();
     if (tty_) {
       if (l.size() > 160) l.resize(160);
       std::fprintf(stderr, "\r\033[K%s", l.c_str());

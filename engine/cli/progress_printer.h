@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -22,6 +23,8 @@ namespace likesim {
 class ProgressPrinter {
  public:
   ProgressPrinter(std::string title, const RunProgress& progress, bool enabled);
+  // Any other progress (a sweep's): `line` makes the text after the title (a bar first).
+  ProgressPrinter(std::string title, std::function<std::string()> line, bool enabled);
   ~ProgressPrinter();
   void finish();
   // Prints `text` (whole lines) on stderr without garbling the progress line.
@@ -29,10 +32,11 @@ class ProgressPrinter {
 
  private:
   void loop();
-  std::string line() const;
+  std::string run_line() const;
 
   std::string title_;
-  const RunProgress& progress_;
+  const RunProgress* progress_ = nullptr;
+  std::function<std::string()> line_;
   bool tty_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,15 +1,19 @@
 #include "engine/cli/run_session.h"
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <set>
+#include <sstream>
 
 #include "absl/strings/str_split.h"
 #include "engine/cli/output_file.h"
 #include "engine/cli/progress_printer.h"
 #include "engine/core/scheduler.h"
+#include "engine/metrics/hdr_interval_log.h"
 #include "engine/metrics/report_json.h"
 #include "engine/metrics/report_table.h"
 #include "engine/run/real_run.h"
@@ -70,6 +74,11 @@ void RunSession::add_options(po::options_description& options) {
       "final-counts", po::value(&final_counts_path_)->value_name("FILE.csv"),
       "write every strategy's final stored count and the oracle's truth per post "
       "(strategy,post,stored,truth), to check the report's lost/double figures")(
+      "hdr-log", po::value(&hdr_log_path_)->value_name("FILE.hlog"),
+      "write every operation's latency histogram per time-series interval as an HdrHistogram "
+      "interval log (tags STRATEGY.OP, values in us), for HdrHistogram's tools, e.g. "
+      "java -cp /usr/share/java/hdrhistogram.jar org.HdrHistogram.HistogramLogProcessor "
+      "-i FILE.hlog -tag sharded_counter.like -outputValueUnitRatio 1000")(
       "backend", po::value(&backend_)->value_name("sim|real"),
       "sim (default): simulated servers; real: the servers of the scenario's [real] table")(
       "costs", po::value(&costs_path_)->value_name("FILE"),
@@ -92,15 +101,19 @@ int RunSession::check(const po::variables_map& vm) {
               << std::filesystem::path(out_path_).parent_path().string() << "' does not exist\n";
     return 2;
   }
-  if (final_counts_path_ == "-" || !parent_exists(final_counts_path_)) {
-    std::cerr << me << "--final-counts " << final_counts_path_ << ": "
-              << (final_counts_path_ == "-"
-                      ? "needs a file name"
-                      : "directory '" +
-                            std::filesystem::path(final_counts_path_).parent_path().string() +
-                            "' does not exist")
-              << "\n";
-    return 2;
+  // Files written beside the report: a name is needed ("-" is not one) in a folder that exists.
+  for (const auto& [flag, path] :
+       {std::pair<const char*, const std::string&>{"--final-counts", final_counts_path_},
+        {"--hdr-log", hdr_log_path_}}) {
+    if (path == "-" || !parent_exists(path)) {
+      std::cerr << me << flag << " " << path << ": "
+                << (path == "-"
+                        ? "needs a file name"
+                        : "directory '" + std::filesystem::path(path).parent_path().string() +
+                              "' does not exist")
+                << "\n";
+      return 2;
+    }
   }
   if (jobs_ < 0) {
     std::cerr << me << "--jobs must be >= 0\n";
@@ -157,6 +170,16 @@ bool RunSession::write_final_counts(const RunReport& report) const {
   return static_cast<bool>(out);
 }
 
+bool RunSession::write_hdr_log(HdrIntervalLog& log, const Scenario& scenario,
+                               std::int64_t start_ms) const {
+  std::ostringstream text;
+  log.write(text,
+            {"likesim scenario=" + scenario.name + " seed=" + std::to_string(scenario.seed) +
+                 " backend=" + backend_ + ": latency in microseconds from the intended send time",
+             start_ms});
+  return write_output(hdr_log_path_, text.str());
+}
+
 int RunSession::run(const std::string& scenario_path) {
   std::vector<std::string> overrides = own_overrides_;
   overrides.insert(overrides.end(), overrides_.begin(), overrides_.end());
@@ -178,6 +201,25 @@ int RunSession::run(const std::string& scenario_path) {
     return 2;
   }
   if (const int rc = check_trace(scenario, quiet_)) return rc;
+  std::unique_ptr<HdrIntervalLog> hdr_log;
+  if (!hdr_log_path_.empty()) {
+    std::vector<std::string> names;
+    for (const StrategyConfig& c : scenario.strategies) {
+      if (const std::string problem = hdr_tag_problem(c.name); !problem.empty()) {
+        std::cerr << "likesim: --hdr-log: " << scenario.file << ": " << problem << "\n";
+        return 2;
+      }
+      names.push_back(c.name);
+    }
+    hdr_log = std::make_unique<HdrIntervalLog>(std::move(names), from_millis(scenario.interval_ms));
+  }
+  // A simulated log starts at 0 (the same file for the same scenario and seed); a real one at
+  // the wall-clock time the run started.
+  const std::int64_t hdr_start_ms = backend_ == "real"
+                                        ? std::chrono::duration_cast<std::chrono::milliseconds>(
+                                              std::chrono::system_clock::now().time_since_epoch())
+                                              .count()
+                                        : 0;
 
   const bool keep_final_counts = !final_counts_path_.empty();
   RunProgress progress = make_progress(scenario);
@@ -190,11 +232,12 @@ int RunSession::run(const std::string& scenario_path) {
           [&](const std::string& line) {
             if (!quiet_) printer.say(line);
           },
-          false, keep_final_counts);
+          false, keep_final_counts, hdr_log.get());
     } else {
       RunOptions options;
       options.jobs = jobs_;
       options.keep_final_counts = keep_final_counts;
+      options.hdr_log = hdr_log.get();
       report = run_simulated(scenario, options, &progress);
     }
     printer.finish();
@@ -214,10 +257,15 @@ int RunSession::run(const std::string& scenario_path) {
     std::cerr << "likesim: cannot write final counts '" << final_counts_path_ << "'\n";
     return 1;
   }
+  if (hdr_log && !write_hdr_log(*hdr_log, scenario, hdr_start_ms)) {
+    std::cerr << "likesim: cannot write HdrHistogram log '" << hdr_log_path_ << "'\n";
+    return 1;
+  }
   if (!quiet_ && out_path_ != "-") {
     std::cout << report_table(report);
     if (!out_path_.empty()) std::cout << "report: " << out_path_ << "\n";
     if (keep_final_counts) std::cout << "final counts: " << final_counts_path_ << "\n";
+    if (hdr_log) std::cout << "HdrHistogram log: " << hdr_log_path_ << "\n";
   }
   if (quiet_ || out_path_ == "-") {  // no table, so the warnings under it go to stderr
     for (const StrategyReport& s : report.strategies) {

@@ -1,6 +1,6 @@
 // RunSession: what `likesim run` and `likesim replay` share — the options of a run (--out,
-// --set, --strategies, -j, --backend real, --costs, --final-counts, ...), their checks, the
-// run itself and what it prints and writes. Exit codes: 0 done (and every SLO met, with
+// --set, --strategies, -j, --backend real, --costs, --final-counts, --hdr-log, ...), their checks,
+// the run itself and what it prints and writes. Exit codes: 0 done (and every SLO met, with
 // --fail-on-slo), 1 the run failed, 2 bad flags, scenario or trace, 3 an SLO failed.
 //
 //   RunSession session("replay");
@@ -19,6 +19,8 @@
 #include "engine/scenario/scenario.h"
 
 namespace likesim {
+
+class HdrIntervalLog;
 
 class RunSession {
  public:
@@ -42,9 +44,12 @@ class RunSession {
 
  private:
   bool write_final_counts(const RunReport& report) const;
+  // Writes --hdr-log's file; false when it cannot be written.
+  bool write_hdr_log(HdrIntervalLog& log, const Scenario& scenario, std::int64_t start_ms) const;
 
   std::string command_;
   std::string out_path_, strategies_, backend_ = "sim", costs_path_, final_counts_path_;
+  std::string hdr_log_path_;
   std::string redis_, redis_cluster_, pg_;
   std::vector<std::string> own_overrides_, overrides_;
   std::uint64_t seed_ = 0;

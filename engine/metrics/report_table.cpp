@@ -47,6 +47,17 @@ std::string rate(double v) {
 std::string exact(std::uint64_t n) { return std::to_string(n); }
 std::string exact(std::int64_t n) { return std::to_string(n); }
 
+std::string slo_text(const StrategyReport& s) {
+  if (s.slo.empty()) return "-";
+  std::string failed;
+  for (const SloVerdict& v : s.slo) {
+    if (!v.pass) failed += (failed.empty() ? "" : ",") + v.name;
+  }
+  return failed.empty() ? "PASS" : "FAIL " + failed;
+}
+
+}  // namespace
+
 std::string hottest_backend(const StrategyReport& s) {
   double best = -1;
   std::string name = "-";
@@ -75,17 +86,6 @@ std::uint64_t wrong_answers(const StrategyReport& s) {
   for (const OpFigures& o : s.ops) n += o.wrong_answers;
   return n;
 }
-
-std::string slo_text(const StrategyReport& s) {
-  if (s.slo.empty()) return "-";
-  std::string failed;
-  for (const SloVerdict& v : s.slo) {
-    if (!v.pass) failed += (failed.empty() ? "" : ",") + v.name;
-  }
-  return failed.empty() ? "PASS" : "FAIL " + failed;
-}
-
-}  // namespace
 
 std::string report_table(const RunReport& report) {
   const std::vector<std::string> header = {"strategy",   "like p50",  "like p99", "like p99.9",

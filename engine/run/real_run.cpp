@@ -4,6 +4,7 @@
 #include <exception>
 #include <memory>
 
+#include "engine/metrics/hdr_interval_log.h"
 #include "engine/run/real_world.h"
 #include "engine/run/simulated_run.h"
 #include "engine/run/strategy_run.h"
@@ -12,7 +13,7 @@ namespace likesim {
 
 RunReport run_real(const Scenario& scenario, RunProgress* progress,
                    const std::function<void(const std::string&)>& say, bool keep_answers,
-                   bool keep_final_counts) {
+                   bool keep_final_counts, HdrIntervalLog* hdr_log) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::vector<StrategyReport> reports;
   std::uint64_t events = 0;
@@ -31,6 +32,7 @@ RunReport run_real(const Scenario& scenario, RunProgress* progress,
       run = std::make_unique<StrategyRun>(scenario, config, *world, sp);
       if (keep_answers) run->keep_answers();
       if (keep_final_counts) run->keep_final_counts();
+      if (hdr_log) run->record_hdr_intervals(&hdr_log->recorder(i));
       reports.push_back(run->run());
       events += run->events();
       longest = std::max(longest, run->simulated_seconds());

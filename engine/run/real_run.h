@@ -18,10 +18,13 @@
 
 namespace likesim {
 
+class HdrIntervalLog;
+
 // `keep_answers`: every request's answer in StrategyReport::answers (tests);
-// `keep_final_counts`: every post's count and truth in StrategyReport::final_counts.
+// `keep_final_counts`: every post's count and truth in StrategyReport::final_counts;
+// `hdr_log`: each strategy's latencies per interval, into hdr_log->recorder(its index).
 RunReport run_real(const Scenario& scenario, RunProgress* progress,
                    const std::function<void(const std::string&)>& say, bool keep_answers = false,
-                   bool keep_final_counts = false);
+                   bool keep_final_counts = false, HdrIntervalLog* hdr_log = nullptr);
 
 }  // namespace likesim

@@ -13,6 +13,7 @@
 #include "engine/backends/sim/cost_sources.h"
 #include "engine/core/build_info.h"
 #include "engine/core/scheduler.h"
+#include "engine/metrics/hdr_interval_log.h"
 #include "engine/run/sim_world.h"
 #include "engine/run/strategy_run.h"
 
@@ -75,6 +76,7 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
   std::vector<std::uint64_t> events(n, 0);
   std::vector<double> simulated(n, 0.0);
   std::vector<sim::ServersUsed> used(n);  // which servers each strategy's world worked
+  std::vector<std::string> stopped(n);    // why a strategy stopped early (backlog watch)
   const std::vector<std::size_t> order = start_order(scenario.strategies);
   std::atomic<std::size_t> next{0};
 
@@ -89,10 +91,13 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
         StrategyRun run(scenario, config, world, sp);
         if (options.keep_answers) run.keep_answers();
         if (options.keep_final_counts) run.keep_final_counts();
+        if (options.backlog_watch.on) run.watch_backlog(options.backlog_watch);
+        if (options.hdr_log) run.record_hdr_intervals(&options.hdr_log->recorder(i));
         reports[i] = run.run();
         events[i] = run.events();
         simulated[i] = run.simulated_seconds();
         used[i] = servers_used(world);
+        stopped[i] = run.stopped_early();
         if (sp) sp->phase = 4;
       } catch (...) {
         errors[i] = std::current_exception();
@@ -136,6 +141,11 @@ RunReport run_simulated(const Scenario& scenario, const RunOptions& options,
     any.kafka |= u.kafka;
   }
   report.assumptions = sim::assumed_costs(scenario.costs, any);
+  for (std::size_t i = 0; i < n && report.failure.empty(); ++i) {
+    if (!stopped[i].empty()) {
+      report.failure = "strategy '" + scenario.strategies[i].name + "': " + stopped[i];
+    }
+  }
   return report;
 }
 

@@ -10,15 +10,24 @@
 #include <vector>
 
 #include "engine/metrics/run_report.h"
+#include "engine/run/backlog_watch.h"
 #include "engine/run/run_progress.h"
 #include "engine/scenario/scenario.h"
 
 namespace likesim {
 
+class HdrIntervalLog;
+
 struct RunOptions {
   int jobs = 0;                    // threads; 0 = one per hardware thread
   bool keep_answers = false;       // every request's answer in StrategyReport::answers (tests)
   bool keep_final_counts = false;  // every post's count and truth in StrategyReport::final_counts
+  // Off by default. On (likesim plan's probes): a strategy whose backlog grows steadily stops
+  // early, and RunReport::failure names it and why ("strategy 'x': stopped early at ...").
+  BacklogWatchOptions backlog_watch = {};
+  // --hdr-log: each strategy's latencies per interval, into hdr_log->recorder(its index).
+  // Null (the default): nothing more is recorded, and a run costs what it did.
+  HdrIntervalLog* hdr_log = nullptr;
 };
 
 RunProgress make_progress(const Scenario& scenario);

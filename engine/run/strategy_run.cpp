@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <stdexcept>
 
 #include "engine/core/random_stream.h"
+#include "engine/metrics/hdr_interval_log.h"
 #include "engine/metrics/slo_evaluator.h"
 #include "engine/run/final_check.h"
 #include "strategies/strategy_factory.h"
@@ -51,6 +53,10 @@ StrategyRun::StrategyRun(const Scenario& scenario, const StrategyConfig& config,
 
 StrategyRun::~StrategyRun() = default;
 
+void StrategyRun::watch_backlog(const BacklogWatchOptions& options) {
+  backlog_watch_ = std::make_unique<BacklogWatch>(options, warmup_);
+}
+
 bool StrategyRun::run_until(absl::FunctionRef<bool()> done, Time limit) {
   return world_.run_until(done, limit, progress_);
 }
@@ -84,7 +90,15 @@ StrategyReport StrategyRun::run() {
         " s after the workload ended");
   }
   series_.finish(rt.now());
+  if (hdr_) hdr_->finish(rt.now());
   sampling_ = false;
+  if (!stopped_early_.empty()) {  // above capacity: what a drain or a check adds is moot
+    strategy_->stop();
+    StrategyReport report = build_report();
+    report.wall_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+    return report;
+  }
 
   if (progress_) progress_->phase = 2;
   rt.spawn(drain());
@@ -122,6 +136,7 @@ Task<void> StrategyRun::feed() {
   while (workload_->next(r)) {
     oracle_.prefetch(r.post);
     co_await rt.sleep_until(r.intended);
+    if (!stopped_early_.empty()) break;  // the backlog watch ended the workload
     driver_lag_.record(rt.now() - r.intended);
     if (r.intended >= warmup_) {
       ++offered_;
@@ -152,6 +167,7 @@ void StrategyRun::record(const Request& r, Time sent, bool ok, bool refused) {
   s.service.record(now - sent);
   if (ok && now < end_) ++completed_;
   series_.record_op(r.op, now, now - r.intended, ok);
+  if (hdr_) hdr_->record(r.op, now, now - r.intended);
 }
 
 void StrategyRun::check_read(PostId post, std::int64_t reported, Time t) {
@@ -352,6 +368,7 @@ Task<void> StrategyRun::sample_gauges() {
     co_await rt.sleep_for(interval);
     if (!sampling_) break;  // the time series is closed
     world_.sample_gauges(series_, rt.now());
+    if (backlog_watch_) watch_backlog_now();
     if (client_.enabled()) {
       // Offered load including retries against the original requests, by send time.
       const RetryingClient::IntervalCounts c = client_.take_interval();
@@ -363,6 +380,22 @@ Task<void> StrategyRun::sample_gauges() {
       series_.set_gauge("retry_amplification", rt.now(), amplification);
       peak_amplification_ = std::max(peak_amplification_, amplification);
     }
+  }
+}
+
+void StrategyRun::watch_backlog_now() {
+  BacklogWatch::Backlogs b{static_cast<double>(in_flight_), 0};
+  // The log's lag as the world has just sampled it (no such gauge: no log, no lag).
+  const std::vector<std::string>& names = series_.gauge_names();
+  const auto lag = std::find(names.begin(), names.end(), "log_lag");
+  if (lag != names.end()) {
+    b.log_lag = series_.gauge_values(static_cast<std::size_t>(lag - names.begin())).back();
+  }
+  const Time now = world_.runtime().now();
+  if (std::optional<std::string> why = backlog_watch_->sample(now, b, offered_, completed_)) {
+    char at[32];
+    std::snprintf(at, sizeof at, "%.1f", to_seconds(now));
+    stopped_early_ = std::string("stopped early at ") + at + " s: " + *why;
   }
 }
 

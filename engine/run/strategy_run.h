@@ -23,6 +23,7 @@
 #include "engine/metrics/run_report.h"
 #include "engine/metrics/time_series.h"
 #include "engine/run/answer_check.h"
+#include "engine/run/backlog_watch.h"
 #include "engine/run/retrying_client.h"
 #include "engine/run/run_progress.h"
 #include "engine/run/world.h"
@@ -30,6 +31,8 @@
 #include "workloads/workload.h"
 
 namespace likesim {
+
+class HdrIntervalRecorder;
 
 class StrategyRun {
  public:
@@ -53,6 +56,15 @@ class StrategyRun {
   void keep_answers() { keep_answers_ = true; }
   // Keep every checked post's stored count and truth (StrategyReport::final_counts).
   void keep_final_counts() { keep_final_counts_ = true; }
+  // Also record every answer's latency per operation and interval in `recorder` (--hdr-log);
+  // null, the default, records nothing more.
+  void record_hdr_intervals(HdrIntervalRecorder* recorder) { hdr_ = recorder; }
+
+  // Stop the workload early when a backlog grows steadily (backlog_watch.h): run() then
+  // waits for the answers of what was sent, skips the drain and the final check, and returns
+  // the figures so far, with stopped_early() saying why. Off unless called (plan's probes).
+  void watch_backlog(const BacklogWatchOptions& options);
+  const std::string& stopped_early() const { return stopped_early_; }
 
   // Engine figures of the finished run.
   std::uint64_t events() const { return world_.events(); }
@@ -93,6 +105,7 @@ class StrategyRun {
   // Applies a backend_slowdown fault through the world, or warns that it cannot.
   void slow_down(const FaultSpec& fault);
   Task<void> sample_gauges();
+  void watch_backlog_now();  // one sample for the backlog watch
   Task<void> drain();
   Task<void> wake_at(Time t, bool* woke);
   // Reads the backends' state through the world and compares it with the oracle.
@@ -137,8 +150,11 @@ class StrategyRun {
   std::vector<FinalCount> final_counts_;
   std::uint64_t faults_not_applicable_ = 0;
   std::vector<std::string> warnings_;
-  LatencyHistogram driver_lag_;  // actual start - intended start, per request
+  LatencyHistogram driver_lag_;         // actual start - intended start, per request
+  HdrIntervalRecorder* hdr_ = nullptr;  // --hdr-log only
   bool sampling_ = true;
+  std::unique_ptr<BacklogWatch> backlog_watch_;  // null unless watch_backlog()
+  std::string stopped_early_;                    // why the workload stopped early, if it did
 };
 
 }  // namespace likesim
