@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "engine/backends/sim/cost_model.h"
+
 namespace likesim {
 namespace {
 
@@ -112,9 +114,9 @@ constexpr NumericKey kKeys[] = {
     {"workload.client", "jitter", kFraction},
     {"workload.client", "budget", real(0, 100)},
 
-    // The simulated cluster's ceiling (sim::RedisCluster keeps a bit per node for each call):
-    // a larger value would run 32 nodes while the report said more.
-    {"backends.redis", "nodes", integer(1, 32)},
+    // The simulated cluster's ceiling (sim::kMaxClusterNodes): a larger value would run fewer
+    // nodes than the report says.
+    {"backends.redis", "nodes", integer(1, sim::kMaxClusterNodes)},
     {"backends.redis", "rtt_us", kCostUs},
     {"backends.redis", "request_us", kCostUs},
     {"backends.redis", "command_us", kCostUs},

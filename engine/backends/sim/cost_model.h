@@ -16,6 +16,9 @@
 
 namespace likesim::sim {
 
+// The most masters a simulated cluster has: a slot's owner is kept in a byte.
+inline constexpr int kMaxClusterNodes = 256;
+
 struct RedisCosts {
   int nodes = 1;  // cluster masters; keys are placed by hash slot
   // One client request's round trip on loopback without server work: 31 µs measured round trip

@@ -33,7 +33,7 @@ std::vector<std::uint8_t> redis_cli_slot_owners(int masters) {
 
 RedisCluster::RedisCluster(Scheduler& s, const RedisCosts& costs, std::uint64_t seed)
     : sched_(&s), costs_(costs), rtt_rng_(seed, "redis.rtt") {
-  const int n = std::clamp(costs_.nodes, 1, 32);  // the loader allows 1..32 (a bit per call)
+  const int n = std::clamp(costs_.nodes, 1, kMaxClusterNodes);
   slot_node_ = redis_cli_slot_owners(n);
   nodes_.reserve(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {

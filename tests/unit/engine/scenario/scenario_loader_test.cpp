@@ -141,7 +141,7 @@ TEST(ScenarioLoader, ACostFileReplacesCostsAndNamesItsLines) {
   auto b = load_scenario(path, {}, bad);
   ASSERT_FALSE(b.ok());
   EXPECT_EQ(std::string(b.status().message()),
-            bad + ":2: backends.redis.nodes: 0 out of range [1, 32]");
+            bad + ":2: backends.redis.nodes: 0 out of range [1, 256]");
 }
 
 TEST(ScenarioLoader, StrategiesKeepFileOrderAndKindDefaultsToTheName) {
@@ -191,7 +191,7 @@ TEST(ScenarioLoader, BadTypeNamesFileLineAndKey) {
   const std::string flt =
       write_scenario("badfloat.toml", std::string(kBase) + "[backends.redis]\nnodes = 2.5\n");
   EXPECT_EQ(error_of(flt),
-            flt + ":19: backends.redis.nodes: expected an integer in [1, 32], got 2.5");
+            flt + ":19: backends.redis.nodes: expected an integer in [1, 256], got 2.5");
 }
 
 TEST(ScenarioLoader, OutOfRangeValuesAreErrors) {

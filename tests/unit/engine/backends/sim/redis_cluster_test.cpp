@@ -110,6 +110,30 @@ TEST(RedisCluster, MgetIsOneRequestPerSlotAndWaitsForTheSlowestNode) {
   EXPECT_EQ((s.now() - start).count(), 20'000 + slowest_ns);
 }
 
+// As many masters as the scenario says, up to the loader's ceiling, each owning its share of
+// the slots and serving the keys placed there (a cluster once ran 32 whatever it was told).
+TEST(RedisCluster, RunsAsManyNodesAsItIsGiven) {
+  for (const int n : {33, 100, sim::kMaxClusterNodes}) {
+    Scheduler s;
+    SimRuntime rt(s);
+    sim::RedisCluster redis(s, costs(n), 1);
+    ASSERT_EQ(redis.nodes(), n);
+    std::set<int> owners;
+    for (int slot = 0; slot < kClusterSlots; ++slot) owners.insert(redis.node_of_slot(slot));
+    EXPECT_EQ(owners.size(), static_cast<std::size_t>(n));
+    EXPECT_EQ(*owners.rbegin(), n - 1);
+    KvBatch set;  // enough keys that the last node gets some
+    for (std::uint16_t k = 0; k < 4000; ++k) {
+      set.add(KvCommand::set(KeyId::shard_key(5, k, false), 1));
+    }
+    ReplyStatus st = ReplyStatus::error;
+    rt.spawn(mget_task(Kv(redis), set, st));
+    s.run();
+    EXPECT_EQ(st, ReplyStatus::ok);
+    EXPECT_GT(redis.node_stats(n - 1).requests, 0u) << n << " nodes";
+  }
+}
+
 Task<void> scripts(Kv kv, std::vector<std::int64_t>& out) {
   const KeyId set = KeyId::like_set(3), counter = KeyId::counter(3);
   KvReply r = co_await kv.like_script(set, counter, 77);
