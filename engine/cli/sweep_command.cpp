@@ -277,14 +277,14 @@ int run_sweep(Options& o) {
   std::set<std::pair<std::string, std::string>> done;
   const std::size_t strategy_column = table.column("strategy");
   for (const SweepCells& row : table.rows) done.insert({row[kRunColumn], row[strategy_column]});
-  std::vector<SweepJob> todo;
+  std::vector<SweepJob> pending_jobs;
   for (const SweepJob& j : *jobs) {
-    if (!done.count({std::to_string(j.point.run), j.strategy})) todo.push_back(j);
+    if (!done.count({std::to_string(j.point.run), j.strategy})) pending_jobs.push_back(j);
   }
   if (!o.quiet) {
     std::cerr << "sweep: " << runs << " grid points"
               << (o.shard.empty() ? "" : ", slice " + o.shard) << ", " << jobs->size() << " runs ("
-              << todo.size() << " to do)\n";
+              << pending_jobs.size() << " to do)\n";
   }
 
   SweepProgress progress;
@@ -302,24 +302,25 @@ int run_sweep(Options& o) {
           bar.resize(20, '.');
           char buf[160];
           std::snprintf(buf, sizeof buf, "[%s] %3.0f%%  %zu/%zu runs  elapsed %s  eta %s",
-                        bar.c_str(), 100 * f, progress.done.load(), todo.size(),
+                        bar.c_str(), 100 * f, progress.done.load(), pending_jobs.size(),
                         eta_text(wall).c_str(), f > 0.01 ? eta_text(wall / f - wall).c_str() : "-");
           return std::string(buf);
         },
-        !o.quiet && !todo.empty());
-    run_sweep_jobs(o.spec, todo, o.jobs, &progress, [&](const SweepJob& job, SweepCells row) {
-      if (!row.back().empty()) {
-        ++failed_runs;
-        printer.say("likesim sweep: run " + std::to_string(job.point.run) + " " + job.strategy +
-                    " failed: " + row.back() + "\n");
-      }
-      table.rows.push_back(std::move(row));
-      sort_rows(table, strategy_order);
-      if (!o.out.empty() && !write_failed && !replace_file(o.out, table_text(table, format))) {
-        write_failed = true;
-        printer.say("likesim sweep: cannot write '" + o.out + "'\n");
-      }
-    });
+        !o.quiet && !pending_jobs.empty());
+    run_sweep_jobs(
+        o.spec, pending_jobs, o.jobs, &progress, [&](const SweepJob& job, SweepCells row) {
+          if (!row.back().empty()) {
+            ++failed_runs;
+            printer.say("likesim sweep: run " + std::to_string(job.point.run) + " " + job.strategy +
+                        " failed: " + row.back() + "\n");
+          }
+          table.rows.push_back(std::move(row));
+          sort_rows(table, strategy_order);
+          if (!o.out.empty() && !write_failed && !replace_file(o.out, table_text(table, format))) {
+            write_failed = true;
+            printer.say("likesim sweep: cannot write '" + o.out + "'\n");
+          }
+        });
     printer.finish();
   }
   if (o.out.empty()) {
